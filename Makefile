@@ -1,0 +1,66 @@
+# eyewatch-gen: `make render` renders plan.yaml into generated/; `make test` runs everything.
+# Both set themselves up on a fresh machine: a .venv, and promtool/amtool (Debian packages
+# prometheus, prometheus-alertmanager) when they are missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PLAN   ?= plan.yaml
+OUT    ?= generated
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: render test check validate lint lint-rules lint-code tools golden bench schema clean
+
+render: $(VENV)/.runtime ## Render $(PLAN) into $(OUT)/
+	$(BIN)/eyewatch-gen render $(PLAN) --out $(OUT)
+
+test: $(VENV)/.dev tools ## Lint the code, run every test, lint the generated rules
+	$(MAKE) lint-code
+	$(BIN)/pytest
+	$(MAKE) lint-rules
+
+check: $(VENV)/.runtime ## Exit 1 when $(OUT)/ is stale
+	$(BIN)/eyewatch-gen check $(PLAN) --out $(OUT)
+
+validate: $(VENV)/.runtime
+	$(BIN)/eyewatch-gen validate $(PLAN)
+
+lint-rules: $(VENV)/.runtime tools ## promtool on the generated rules
+	promtool check rules --lint-fatal $(OUT)/prometheus/rules/*.yml
+
+lint-code: $(VENV)/.dev ## ruff and mypy
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+golden: $(VENV)/.dev ## Rewrite the golden files from the current generator (review the diff!)
+	$(BIN)/pytest tests/test_golden.py --update-goldens
+
+schema: $(VENV)/.runtime ## Refresh plan.schema.json (editor completion)
+	$(BIN)/eyewatch-gen schema > plan.schema.json
+
+bench: $(VENV)/.runtime
+	$(BIN)/python bench/run.py
+
+tools: ## Install promtool and amtool from Debian when missing
+	@if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null; then \
+	  echo "installing promtool and amtool (Debian: prometheus, prometheus-alertmanager)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    prometheus prometheus-alertmanager >/dev/null; \
+	fi
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.runtime
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build *.egg-info src/*.egg-info

@@ -1,0 +1,163 @@
+"""The `eyewatch-gen` command line: parse arguments, call the pipeline, report, exit.
+
+Exit codes: 0 ok, 1 findings (drift, failed checks), 2 invalid plan or usage, 3 internal bug.
+Heavy libraries are imported inside the commands that need them, so `--version` and `--help`
+stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from eyewatch_gen import __version__
+from eyewatch_gen.problems import PlanError, Problem, UsageError
+
+app = typer.Typer(
+    name="eyewatch-gen",
+    help="Render a monitoring plan (plan.yaml) into Prometheus, Alertmanager, Grafana and "
+    "ELK configs, and keep them in sync.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+PlanArg = Annotated[Path, typer.Argument(help="The plan file.", show_default=True)]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output directory.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"eyewatch-gen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """eyewatch-gen: monitoring as code."""
+
+
+@app.command()
+def validate(plan: PlanArg = Path("plan.yaml")) -> None:
+    """Validate the plan; exit 0 when valid, 2 when not."""
+    from eyewatch_gen.plan.load import load_plan
+
+    loaded = load_plan(plan, _display(plan))
+    _warn(loaded.warnings)
+    model = loaded.plan
+    typer.echo(
+        f"{_display(plan)}: valid ({len(model.metrics)} metrics, {len(model.alerts)} "
+        f"alerts, {len(model.slos)} SLOs)"
+    )
+
+
+@app.command()
+def render(plan: PlanArg = Path("plan.yaml"), out: OutOpt = Path("generated")) -> None:
+    """Render the plan into the output directory, atomically."""
+    from eyewatch_gen.pipeline import render_all
+    from eyewatch_gen.plan.load import load_plan
+    from eyewatch_gen.writer import write_tree
+
+    loaded = load_plan(plan, _display(plan))
+    _warn(loaded.warnings)
+    report = write_tree(out, render_all(loaded.plan))
+    typer.echo(
+        f"{out}: {len(report.written)} written, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed"
+    )
+    for path in report.written:
+        typer.echo(f"  wrote   {path}")
+    for path in report.removed:
+        typer.echo(f"  removed {path}")
+
+
+@app.command()
+def check(plan: PlanArg = Path("plan.yaml"), out: OutOpt = Path("generated")) -> None:
+    """Exit 1 and print a diff when the output directory is not what the plan renders."""
+    from eyewatch_gen.pipeline import render_all
+    from eyewatch_gen.plan.load import load_plan
+    from eyewatch_gen.writer import drift
+
+    loaded = load_plan(plan, _display(plan))
+    _warn(loaded.warnings)
+    found = drift(out, render_all(loaded.plan))
+    for item in found:
+        typer.echo(item.diff if item.diff else f"{item.kind}: {out / item.path}")
+    if found:
+        typer.echo(
+            f"{out}: {len(found)} file(s) out of date; run `eyewatch-gen render` "
+            "and commit the result",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(f"{out}: in sync with {_display(plan)}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the plan (for editors and yaml-language-server)."""
+    from eyewatch_gen.plan.jsonschema import plan_schema_text
+
+    typer.echo(plan_schema_text(), nl=False)
+
+
+def _display(path: Path) -> str:
+    return str(path)
+
+
+def _warn(problems: tuple[Problem, ...]) -> None:
+    for problem in problems:
+        typer.echo(problem.render(), err=True)
+
+
+def main() -> None:
+    """Console entry point: the one error boundary that maps failures to exit codes."""
+    if sys.argv[1:] == ["--version"]:
+        print(f"eyewatch-gen {__version__}")
+        return
+    sys.exit(_run())
+
+
+def _run() -> int:
+    try:
+        result = app(standalone_mode=False)
+    except PlanError as error:
+        for problem in error.problems:
+            print(problem.render(), file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+        return 2
+    except UsageError as error:
+        print(f"eyewatch-gen: {error}", file=sys.stderr)
+        return 2
+    except typer.TyperException as error:  # typer's own usage errors (bad option, ...)
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"eyewatch-gen: {error}", file=sys.stderr)
+        return 2
+    except (typer.Abort, KeyboardInterrupt):
+        print("eyewatch-gen: interrupted", file=sys.stderr)
+        return 130
+    except Exception:
+        import traceback
+
+        traceback.print_exc()
+        print(
+            "eyewatch-gen: internal error (a bug): please report it with the trace above",
+            file=sys.stderr,
+        )
+        return 3
+    return result if isinstance(result, int) else 0

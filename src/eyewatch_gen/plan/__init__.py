@@ -1,0 +1,1 @@
+"""The plan: its typed model, the YAML loader that keeps positions, and semantic checks."""

@@ -1,0 +1,150 @@
+"""The plan's rules, resolved: every recording and alerting rule with its final expression,
+labels and annotations, grouped by area.
+
+Targets that need rules (Prometheus rule files, promtool tests, routing tests, docs) read this
+view instead of re-deriving expressions, so they can never disagree with each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.model import Alert, Metric, Plan
+
+_SIMPLE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:")
+
+
+@dataclass(frozen=True)
+class RecordingRule:
+    """`record: name` / `expr:` in area `area`, derived from plan metric `metric`."""
+
+    record: str
+    expr: str
+    metric: str
+
+
+@dataclass(frozen=True)
+class AlertingRule:
+    """One Prometheus alerting rule, ready to serialise."""
+
+    name: str
+    expr: str
+    for_: str
+    severity: str
+    labels: dict[str, str]
+    annotations: dict[str, str]
+    keep_firing_for: str | None = None
+    alert: Alert | None = None
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """The rules of one area: recording rules first, then alerts, in plan order."""
+
+    area: str
+    name: str
+    recording: list[RecordingRule] = field(default_factory=list)
+    alerting: list[AlertingRule] = field(default_factory=list)
+
+
+def format_number(value: float) -> str:
+    """A PromQL number literal without noise: 0.8 -> `0.8`, 500.0 -> `500`."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def signal(plan: Plan, name: str) -> str:
+    """The PromQL that reads metric `name`: its record if recorded, else its expression."""
+    metric = plan.metrics[name]
+    if metric.record:
+        return metric.record
+    expr = metric.expr.strip()
+    return expr if set(expr) <= _SIMPLE else f"(\n{_indent(expr)}\n)"
+
+
+def alert_expr(plan: Plan, alert: Alert) -> str:
+    """The alert's full condition, guard included."""
+    if alert.expr is not None:
+        condition = alert.expr.strip()
+    else:
+        assert alert.metric is not None and alert.op is not None
+        assert alert.threshold is not None
+        condition = f"{signal(plan, alert.metric)} {alert.op} {format_number(alert.threshold)}"
+    if alert.guard:
+        condition = f"{condition}\nand {alert.guard.strip()}"
+    return condition
+
+
+def alert_area(plan: Plan, alert: Alert) -> str:
+    """The area an alert belongs to: its own, else its metric's."""
+    if alert.area is not None:
+        return alert.area
+    assert alert.metric is not None
+    return plan.metrics[alert.metric].area
+
+
+def alert_labels(plan: Plan, alert: Alert) -> dict[str, str]:
+    """`severity` (P1..P4), `area`, `team` and `service` where known, then the plan's labels."""
+    area = alert_area(plan, alert)
+    labels = {"severity": alert.severity, "area": area}
+    team = alert.team or plan.areas[area].team
+    if team:
+        labels["team"] = team
+    if alert.service:
+        labels["service"] = alert.service
+    labels.update(sorted(alert.labels.items()))
+    return labels
+
+
+def alert_annotations(plan: Plan, alert: Alert) -> dict[str, str]:
+    """`summary`, `description`, `runbook_url`, then the plan's extra annotations."""
+    annotations = {
+        "summary": alert.summary,
+        "description": alert.description or _default_description(plan, alert),
+    }
+    if alert.runbook:
+        annotations["runbook_url"] = alert.runbook
+    annotations.update(sorted(alert.annotations.items()))
+    return annotations
+
+
+def _default_description(plan: Plan, alert: Alert) -> str:
+    if alert.metric is None:
+        return alert.summary
+    metric: Metric = plan.metrics[alert.metric]
+    what = metric.description.rstrip(".") or alert.metric
+    held = "" if durations.seconds(alert.for_) == 0 else f" for {alert.for_}"
+    assert alert.threshold is not None
+    return f"{what} {alert.op} {format_number(alert.threshold)}{held}."
+
+
+def rule_groups(plan: Plan) -> list[RuleGroup]:
+    """One group per area that has rules, in the order the plan declares areas."""
+    groups = {area: RuleGroup(area, f"{plan.platform}-{area}") for area in plan.areas}
+    for name, metric in plan.metrics.items():
+        if metric.record:
+            groups[metric.area].recording.append(
+                RecordingRule(metric.record, metric.expr.strip(), name)
+            )
+    for alert in plan.alerts:
+        groups[alert_area(plan, alert)].alerting.append(_alerting_rule(plan, alert))
+    return [g for g in groups.values() if g.recording or g.alerting]
+
+
+def _alerting_rule(plan: Plan, alert: Alert) -> AlertingRule:
+    return AlertingRule(
+        name=alert.name,
+        expr=alert_expr(plan, alert),
+        for_=alert.for_,
+        severity=alert.severity,
+        labels=alert_labels(plan, alert),
+        annotations=alert_annotations(plan, alert),
+        keep_firing_for=alert.keep_firing_for,
+        alert=alert,
+    )
+
+
+def _indent(text: str, spaces: int = 2) -> str:
+    return "\n".join(" " * spaces + line if line else line for line in text.splitlines())

@@ -1,0 +1,148 @@
+"""Constrained field types of the plan model; each error message says what is allowed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+from eyewatch_gen.plan import durations
+
+Level = Literal["P1", "P2", "P3", "P4"]
+LEVELS: tuple[Level, ...] = ("P1", "P2", "P3", "P4")
+Comparison = Literal[">", ">=", "<", "<=", "==", "!="]
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """`Annotated[str, Pattern(...)]`: the whole string must match `regex`."""
+
+    rule: str
+    regex: str
+    allowed: str
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        compiled = re.compile(self.regex)
+
+        def check(value: str) -> str:
+            if not compiled.fullmatch(value):
+                raise PydanticCustomError(
+                    self.rule,
+                    "'{value}' is not allowed: {allowed}",
+                    {"value": value[:80], "allowed": self.allowed},
+                )
+            return value
+
+        return core_schema.no_info_after_validator_function(check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        result = handler(schema)
+        result["pattern"] = f"^(?:{self.regex})$"
+        return result
+
+
+def _check_duration(value: str) -> str:
+    if not durations.is_duration(value):
+        raise PydanticCustomError(
+            "duration",
+            "'{value}' is not a duration ({hint})",
+            {"value": value[:80], "hint": durations.HINT},
+        )
+    return value
+
+
+Duration = Annotated[
+    str,
+    AfterValidator(_check_duration),
+    WithJsonSchema(
+        {"type": "string", "pattern": durations.PATTERN, "examples": ["30s", "5m", "1h30m"]}
+    ),
+]
+Slug = Annotated[
+    str,
+    Pattern(
+        "slug",
+        r"[a-z][a-z0-9-]{0,62}",
+        "lower-case letters, digits and '-', starting with a letter",
+    ),
+]
+MetricName = Annotated[
+    str,
+    Pattern(
+        "metric-name",
+        r"[a-z][a-z0-9_]{0,127}",
+        "snake_case: lower-case letters, digits and '_', starting with a letter",
+    ),
+]
+AlertName = Annotated[
+    str,
+    Pattern(
+        "alert-name",
+        r"[A-Z][A-Za-z0-9]{0,127}",
+        "CamelCase letters and digits, starting with a capital (NodeHighCPU)",
+    ),
+]
+RecordName = Annotated[
+    str,
+    Pattern(
+        "record-name",
+        r"[a-zA-Z_][a-zA-Z0-9_]*(:[a-zA-Z0-9_]+)+",
+        "a recording rule name level:metric:operations, e.g. instance:node_cpu_utilisation:rate5m",
+    ),
+]
+LabelName = Annotated[
+    str,
+    Pattern(
+        "label-name",
+        r"[a-zA-Z][a-zA-Z0-9_]{0,127}",
+        "a Prometheus label name: letters, digits and '_', starting with a letter",
+    ),
+]
+ChannelName = Annotated[
+    str,
+    Pattern(
+        "channel-name",
+        r"[a-z][a-z0-9_-]{0,62}",
+        "lower-case letters, digits, '_' and '-', starting with a letter",
+    ),
+]
+SecretFile = Annotated[
+    str,
+    Pattern(
+        "secret-file",
+        r"/[A-Za-z0-9._/-]+",
+        "an absolute path to a file on the Alertmanager host, e.g. /etc/alertmanager/secrets/pd",
+    ),
+]
+Url = Annotated[
+    str,
+    Pattern(
+        "url",
+        r"https?://[^\s\"'<>\\{}|^`]+",
+        "an http:// or https:// URL without spaces, quotes or braces",
+    ),
+]
+Email = Annotated[
+    str,
+    Pattern(
+        "email",
+        r"[^@\s\"'<>,]+@[^@\s\"'<>,]+\.[^@\s\"'<>,]+",
+        "one e-mail address, e.g. oncall@example.com",
+    ),
+]
+ClockTime = Annotated[
+    str,
+    Pattern(
+        "clock-time",
+        r"([01][0-9]|2[0-3]):[0-5][0-9]|24:00",
+        "a 24-hour time HH:MM, e.g. 02:00 (24:00 ends a day)",
+    ),
+]

@@ -1,0 +1,43 @@
+"""Load a plan file: parse, validate the structure, then check it as a whole.
+
+`load_plan` is the one entry point the CLI and the tests use. It returns the frozen Plan and
+any warnings, or raises PlanError with every problem found, located in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.semantics import check_plan
+from eyewatch_gen.plan.source import Source, parse_source, read_source
+from eyewatch_gen.plan.validate import validate_source
+from eyewatch_gen.problems import PlanError, Problem
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A valid plan and the warnings found while loading it."""
+
+    plan: Plan
+    warnings: tuple[Problem, ...]
+
+
+def load_plan(path: Path, display: str | None = None) -> LoadedPlan:
+    """Read, validate and check the plan at `path`."""
+    return _checked(read_source(path, display))
+
+
+def load_plan_text(text: str, name: str = "plan.yaml") -> LoadedPlan:
+    """Like `load_plan`, for YAML text already in memory (tests, `diff` against a git ref)."""
+    return _checked(parse_source(text, name))
+
+
+def _checked(source: Source) -> LoadedPlan:
+    plan = validate_source(source)
+    problems = check_plan(plan, source)
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise PlanError(errors)
+    return LoadedPlan(plan, tuple(p for p in problems if p.level != "error"))

@@ -1,0 +1,256 @@
+"""The plan model: what `plan.yaml` may say, as frozen pydantic models.
+
+Targets read only these models, never the YAML. Unknown keys are errors; every field says what
+it is for (the text ends up in `eyewatch-gen schema` and so in editors). Checks that need more
+than one field (references, uniqueness) live in `plan.semantics`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from eyewatch_gen.plan.fields import (
+    AlertName,
+    ChannelName,
+    ClockTime,
+    Comparison,
+    Duration,
+    Email,
+    LabelName,
+    Level,
+    MetricName,
+    RecordName,
+    SecretFile,
+    Slug,
+    Url,
+)
+
+
+class Model(BaseModel):
+    """Base of every plan section: frozen, strict about types, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+
+class Area(Model):
+    """A monitoring area: one rule file, one rule group and one dashboard."""
+
+    title: str = Field(description="Human title, used for dashboards and docs.")
+    team: Slug | None = Field(None, description="Owning team; its alerts carry a `team` label.")
+    description: str = ""
+
+
+class SeverityLevel(Model):
+    """One alert level of the monitoring plan."""
+
+    description: str
+    response_time: Duration = Field(description="How soon a person must respond.")
+    notify: list[ChannelName] = Field(min_length=1, description="Channels this level reaches.")
+
+
+class Severities(Model):
+    """Exactly the four levels P1 (critical) to P4 (low)."""
+
+    P1: SeverityLevel
+    P2: SeverityLevel
+    P3: SeverityLevel
+    P4: SeverityLevel
+
+    def level(self, name: Level) -> SeverityLevel:
+        """The level called `name`."""
+        level: SeverityLevel = getattr(self, name)
+        return level
+
+
+class Channel(Model):
+    """A way to reach people. Secrets are referenced by file path, never written here."""
+
+    type: Literal["pagerduty", "opsgenie", "webhook", "email"]
+    routing_key_file: SecretFile | None = Field(
+        None, description="pagerduty: file holding the Events API v2 routing key."
+    )
+    api_key_file: SecretFile | None = Field(None, description="opsgenie: file holding the API key.")
+    service: str | None = Field(
+        None, description="pagerduty/opsgenie: the paging service the receiver belongs to."
+    )
+    url: Url | None = Field(
+        None,
+        description="webhook: endpoint URL, without credentials (they go in credentials_file).",
+    )
+    credentials_file: SecretFile | None = Field(
+        None, description="webhook: file holding the bearer token sent as Authorization."
+    )
+    to: Email | None = Field(None, description="email: recipient address.")
+
+    @model_validator(mode="after")
+    def _fields_fit_type(self) -> Channel:
+        required = {
+            "pagerduty": ("routing_key_file",),
+            "opsgenie": ("api_key_file",),
+            "webhook": ("url",),
+            "email": ("to",),
+        }[self.type]
+        missing = [name for name in required if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a {self.type} channel needs {', '.join(missing)}")
+        allowed = (
+            set(required)
+            | {"type", "service"}
+            | ({"credentials_file"} if self.type == "webhook" else set())
+        )
+        foreign = sorted(n for n in self.model_fields_set if n not in allowed)
+        if foreign:
+            raise ValueError(
+                f"{', '.join(foreign)} does not apply to a {self.type} channel "
+                f"(allowed: {', '.join(sorted(allowed))})"
+            )
+        return self
+
+
+class Rotation(Model):
+    """Who is on call."""
+
+    primary: str = Field(description="Schedule (or user) of the primary on-call engineer.")
+    secondary: str = Field(description="Schedule (or user) of the secondary (backup) engineer.")
+    handoff: str = Field("mon 09:00", description="When the rotation hands over.")
+
+
+class Escalation(Model):
+    """One step of the escalation policy: if nobody acts within `after`, page `to`."""
+
+    after: Duration
+    to: str
+
+
+class OnCall(Model):
+    """Rotation and escalation; rendered for the paging provider, not for Alertmanager."""
+
+    rotation: Rotation
+    escalation: list[Escalation] = Field(default_factory=list)
+
+
+class Metric(Model):
+    """A named signal: a PromQL expression that alerts and dashboards refer to."""
+
+    area: Slug
+    expr: str = Field(min_length=1, description="PromQL giving the signal's value.")
+    unit: str = Field("short", description="Grafana unit (percentunit, s, ms, bytes, reqps, ...).")
+    record: RecordName | None = Field(
+        None, description="Record the expression under this name; alerts then use the record."
+    )
+    description: str = ""
+    legend: str | None = Field(None, description="Grafana legend, e.g. '{{instance}}'.")
+
+
+class Alert(Model):
+    """An alert: a threshold on a named metric, or a raw PromQL condition."""
+
+    name: AlertName
+    metric: MetricName | None = Field(None, description="Threshold alert: the metric compared.")
+    op: Comparison | None = Field(None, description="Threshold alert: the comparison.")
+    threshold: float | None = Field(None, description="Threshold alert: the value compared to.")
+    expr: str | None = Field(None, min_length=1, description="Raw alert: the whole condition.")
+    guard: str | None = Field(
+        None,
+        min_length=1,
+        description="Extra condition joined with `and`, e.g. a low-traffic guard.",
+    )
+    area: Slug | None = Field(
+        None, description="Raw alerts: the area (threshold alerts use their metric's area)."
+    )
+    for_: Duration = Field("0s", alias="for", description="How long the condition must hold.")
+    keep_firing_for: Duration | None = None
+    severity: Level
+    summary: str = Field(min_length=1)
+    description: str = ""
+    runbook: Url | None = None
+    service: str | None = Field(None, description="Service the alert is about (`service` label).")
+    team: Slug | None = Field(None, description="Owning team; defaults to the area's team.")
+    labels: dict[LabelName, str] = Field(default_factory=dict)
+    annotations: dict[LabelName, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Alert:
+        threshold_form = (self.metric, self.op, self.threshold)
+        if self.expr is None and None in threshold_form:
+            raise ValueError(
+                "give either metric, op and threshold (a threshold alert) or expr (a raw alert)"
+            )
+        if self.expr is not None and any(v is not None for v in threshold_form):
+            raise ValueError(
+                "expr cannot be combined with metric, op or threshold: choose one form"
+            )
+        if self.expr is not None and self.area is None:
+            raise ValueError("a raw (expr) alert needs an area")
+        return self
+
+
+class SloSli(Model):
+    """Error and total event queries; `{{.window}}` stands for the rate window."""
+
+    errors: str = Field(min_length=1)
+    total: str = Field(min_length=1)
+
+
+class SloAlerting(Model):
+    """Which levels the burn-rate alerts use."""
+
+    name: AlertName
+    page: Level = "P1"
+    ticket: Level = "P4"
+
+
+class Slo(Model):
+    """A service level objective with multi-window, multi-burn-rate alerts."""
+
+    service: Slug
+    name: Slug = "availability"
+    objective: float = Field(gt=0, lt=100, description="Percentage of good events, e.g. 99.9.")
+    window: Duration = "30d"
+    description: str = ""
+    sli: SloSli
+    alerting: SloAlerting
+    min_events: float | None = Field(
+        None,
+        ge=0,
+        description="Low-traffic guard: the alerts need at least this many events per second.",
+    )
+
+
+class TimeRange(Model):
+    """A time of day range, Alertmanager style."""
+
+    start: ClockTime
+    end: ClockTime
+
+
+class MaintenanceWindow(Model):
+    """A recurring window in which the named levels are muted."""
+
+    name: Slug
+    weekdays: list[str] = Field(default_factory=list)
+    days_of_month: list[str] = Field(default_factory=list)
+    months: list[str] = Field(default_factory=list)
+    times: list[TimeRange] = Field(default_factory=list)
+    location: str = "UTC"
+    mute: list[Level] = Field(min_length=1)
+    areas: list[Slug] = Field(
+        default_factory=list, description="Limit the mute to these areas (default: all)."
+    )
+
+
+class Plan(Model):
+    """The whole monitoring plan."""
+
+    version: Literal[1]
+    platform: Slug
+    areas: dict[Slug, Area]
+    severities: Severities
+    channels: dict[ChannelName, Channel]
+    oncall: OnCall | None = None
+    metrics: dict[MetricName, Metric]
+    alerts: list[Alert] = Field(default_factory=list)
+    slos: list[Slo] = Field(default_factory=list)
+    maintenance_windows: list[MaintenanceWindow] = Field(default_factory=list)

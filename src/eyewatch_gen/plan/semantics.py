@@ -1,0 +1,236 @@
+"""Checks across the plan that one field alone cannot make: references, uniqueness, policy.
+
+Each check is a small function `(plan, source) -> Iterable[Problem]`, listed in `CHECKS`.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
+from urllib.parse import parse_qsl, urlsplit
+
+from eyewatch_gen.plan import promql
+from eyewatch_gen.plan.fields import LEVELS
+from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.source import Source
+from eyewatch_gen.plan.validate import suggest
+from eyewatch_gen.problems import Path, Problem
+
+Check = Callable[[Plan, Source], Iterable[Problem]]
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_SECRET_QUERY = re.compile(r"(?i)(token|key|secret|password|passwd|sig|signature|auth)")
+
+
+def _areas(plan: Plan, source: Source) -> Iterator[Problem]:
+    for name, metric in plan.metrics.items():
+        if metric.area not in plan.areas:
+            yield _dangling(source, ("metrics", name, "area"), "area", metric.area, plan.areas)
+    for index, alert in enumerate(plan.alerts):
+        if alert.area is not None and alert.area not in plan.areas:
+            yield _dangling(source, ("alerts", index, "area"), "area", alert.area, plan.areas)
+
+
+def _alert_metrics(plan: Plan, source: Source) -> Iterator[Problem]:
+    for index, alert in enumerate(plan.alerts):
+        if alert.metric is not None and alert.metric not in plan.metrics:
+            yield _dangling(
+                source, ("alerts", index, "metric"), "metric", alert.metric, plan.metrics
+            )
+
+
+def _unique_names(plan: Plan, source: Source) -> Iterator[Problem]:
+    seen: dict[str, tuple[str | int, ...]] = {}
+    named: list[tuple[Path, str]] = [
+        (("alerts", i, "name"), a.name) for i, a in enumerate(plan.alerts)
+    ]
+    named += [(("slos", i, "alerting", "name"), s.alerting.name) for i, s in enumerate(plan.slos)]
+    named += [(("metrics", n, "record"), m.record) for n, m in plan.metrics.items() if m.record]
+    for path, name in named:
+        if name in seen:
+            line, _ = source.positions.of(seen[name])
+            yield source.problem(
+                path,
+                f"{name!r} is already used (line {line}); names must be unique",
+                "plan/duplicate-name",
+            )
+        else:
+            seen[name] = path
+
+
+def _channels(plan: Plan, source: Source) -> Iterator[Problem]:
+    used: set[str] = set()
+    for level in LEVELS:
+        for index, channel in enumerate(plan.severities.level(level).notify):
+            used.add(channel)
+            if channel not in plan.channels:
+                yield _dangling(
+                    source,
+                    ("severities", level, "notify", index),
+                    "channel",
+                    channel,
+                    plan.channels,
+                )
+    for name in plan.channels:
+        if name not in used:
+            yield source.problem(
+                ("channels", name),
+                f"channel {name!r} is not used by any severity",
+                "plan/unused-channel",
+                key=True,
+                level="warning",
+            )
+
+
+def _webhook_urls(plan: Plan, source: Source) -> Iterator[Problem]:
+    for name, channel in plan.channels.items():
+        if channel.url is None:
+            continue
+        parts = urlsplit(channel.url)
+        secret_query = [k for k, _ in parse_qsl(parts.query) if _SECRET_QUERY.search(k)]
+        if parts.username or parts.password or secret_query:
+            yield source.problem(
+                ("channels", name, "url"),
+                "the URL carries credentials "
+                "(user:password@ or a token in the query); put the token in "
+                "a file and name it in credentials_file",
+                "plan/secret",
+            )
+
+
+def _expressions(plan: Plan, source: Source) -> Iterator[Problem]:
+    exprs: list[tuple[tuple[str | int, ...], str]] = [
+        (("metrics", n, "expr"), m.expr) for n, m in plan.metrics.items()
+    ]
+    for i, alert in enumerate(plan.alerts):
+        exprs += [
+            (("alerts", i, k), v) for k, v in (("expr", alert.expr), ("guard", alert.guard)) if v
+        ]
+    for i, slo in enumerate(plan.slos):
+        exprs += [(("slos", i, "sli", k), getattr(slo.sli, k)) for k in ("errors", "total")]
+    for path, text in exprs:
+        error = promql.lexical_error(text)
+        if error:
+            yield source.problem(path, f"not valid PromQL: {error}", "plan/promql")
+
+
+def _slo_windows(plan: Plan, source: Source) -> Iterator[Problem]:
+    for i, slo in enumerate(plan.slos):
+        for key in ("errors", "total"):
+            if "{{.window}}" not in getattr(slo.sli, key):
+                yield source.problem(
+                    ("slos", i, "sli", key),
+                    "the query must contain "
+                    "{{.window}} where the rate window goes, e.g. "
+                    "rate(x[{{.window}}])",
+                    "plan/slo-window",
+                )
+
+
+def _templates(plan: Plan, source: Source) -> Iterator[Problem]:
+    for i, alert in enumerate(plan.alerts):
+        texts = {
+            "summary": alert.summary,
+            "description": alert.description,
+            **{f"annotations.{k}": v for k, v in alert.annotations.items()},
+        }
+        for key, text in texts.items():
+            error = promql.template_error(text)
+            if error:
+                path: Path = ("alerts", i, *key.split("."))
+                yield source.problem(path, f"bad Prometheus template: {error}", "plan/template")
+
+
+def _maintenance(plan: Plan, source: Source) -> Iterator[Problem]:
+    for i, window in enumerate(plan.maintenance_windows):
+        at = ("maintenance_windows", i)
+        if "P1" in window.mute:
+            yield source.problem(
+                (*at, "mute"),
+                "P1 can never be muted: a critical outage must page even during maintenance",
+                "plan/p1-muted",
+            )
+        for j, day in enumerate(window.weekdays):
+            yield from _names_or_ranges(source, (*at, "weekdays", j), day, WEEKDAYS)
+        for j, month in enumerate(window.months):
+            yield from _names_or_ranges(source, (*at, "months", j), month, MONTHS)
+        for j, span in enumerate(window.times):
+            if span.start >= span.end:
+                yield source.problem(
+                    (*at, "times", j),
+                    f"start {span.start} is not before end {span.end}",
+                    "plan/time-range",
+                )
+        for j, area in enumerate(window.areas):
+            if area not in plan.areas:
+                yield _dangling(source, (*at, "areas", j), "area", area, plan.areas)
+        if window.location not in _zones():
+            yield source.problem(
+                (*at, "location"),
+                f"unknown time zone {window.location!r}"
+                f"{suggest(window.location, _zones())} (use an IANA name "
+                "such as UTC or Europe/Berlin)",
+                "plan/time-zone",
+            )
+
+
+def _names_or_ranges(
+    source: Source, path: tuple[str | int, ...], text: str, names: tuple[str, ...]
+) -> Iterator[Problem]:
+    for part in text.lower().split(":"):
+        if part not in names and not part.isdigit():
+            yield source.problem(
+                path,
+                f"{text!r} is not a valid value{suggest(part, names)} "
+                f"(use {names[0]}, {names[1]}, ... or a range such as "
+                f"{names[0]}:{names[4]})",
+                "plan/calendar",
+            )
+
+
+def _zones() -> set[str]:
+    return zoneinfo.available_timezones() | {"UTC", "Local"}
+
+
+def _dangling(
+    source: Source, path: tuple[str | int, ...], kind: str, name: str, choices: Iterable[str]
+) -> Problem:
+    choices = sorted(choices)
+    return source.problem(
+        path,
+        f"unknown {kind} {name!r}{suggest(name, choices)} "
+        f"(defined: {', '.join(choices) or 'none'})",
+        f"plan/unknown-{kind}",
+    )
+
+
+CHECKS: tuple[Check, ...] = (
+    _areas,
+    _alert_metrics,
+    _unique_names,
+    _channels,
+    _webhook_urls,
+    _expressions,
+    _slo_windows,
+    _templates,
+    _maintenance,
+)
+
+
+def check_plan(plan: Plan, source: Source) -> list[Problem]:
+    """Every cross-field problem in the plan, errors and warnings, sorted."""
+    return sorted(problem for check in CHECKS for problem in check(plan, source))

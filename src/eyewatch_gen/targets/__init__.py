@@ -1,0 +1,31 @@
+"""Output targets. Each is a module with `render(plan) -> list[Artifact]`, listed in TARGETS.
+
+Adding an output means adding its module, one line here, its tests and its golden files.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Protocol
+
+from eyewatch_gen.artifacts import Artifact
+from eyewatch_gen.plan.model import Plan
+
+
+class Target(Protocol):
+    """What a target module provides."""
+
+    def render(self, plan: Plan) -> list[Artifact]: ...
+
+
+#: target name -> module path; imported only when rendered, so start-up stays fast.
+TARGETS: dict[str, str] = {
+    "prometheus-rules": "eyewatch_gen.targets.prometheus_rules",
+}
+
+
+def load(name: str) -> Callable[[Plan], list[Artifact]]:
+    """The render function of target `name`."""
+    module: Target = importlib.import_module(TARGETS[name])
+    return module.render

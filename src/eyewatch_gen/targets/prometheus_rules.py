@@ -1,0 +1,48 @@
+"""Prometheus rule files: `prometheus/rules/<area>.rules.yml`, one rule group per area.
+
+Format: https://prometheus.io/docs/prometheus/latest/configuration/recording_rules/ and
+.../alerting_rules/. Annotation templates (`{{ $labels.instance }}`) pass through verbatim.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eyewatch_gen.artifacts import Artifact, yaml_artifact
+from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.catalog import AlertingRule, RecordingRule, RuleGroup, rule_groups
+from eyewatch_gen.plan.model import Plan
+
+
+def render(plan: Plan) -> list[Artifact]:
+    """One rules file per area that has rules."""
+    return [
+        yaml_artifact(rules_path(group.area), {"groups": [group_data(group)]})
+        for group in rule_groups(plan)
+    ]
+
+
+def rules_path(area: str) -> str:
+    """Where the rules of `area` are written (relative to the output directory)."""
+    return f"prometheus/rules/{area}.rules.yml"
+
+
+def group_data(group: RuleGroup) -> dict[str, Any]:
+    """A rule group as Prometheus reads it."""
+    rules = [_recording(r) for r in group.recording] + [_alerting(r) for r in group.alerting]
+    return {"name": group.name, "rules": rules}
+
+
+def _recording(rule: RecordingRule) -> dict[str, Any]:
+    return {"record": rule.record, "expr": rule.expr}
+
+
+def _alerting(rule: AlertingRule) -> dict[str, Any]:
+    data: dict[str, Any] = {"alert": rule.name, "expr": rule.expr}
+    if durations.seconds(rule.for_) > 0:
+        data["for"] = rule.for_
+    if rule.keep_firing_for:
+        data["keep_firing_for"] = rule.keep_firing_for
+    data["labels"] = dict(rule.labels)
+    data["annotations"] = dict(rule.annotations)
+    return data

@@ -1,0 +1,219 @@
+"""Plan validation: every error names file:line:col, the field path, and what is allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from eyewatch_gen.plan.load import load_plan_text
+from eyewatch_gen.problems import PlanError
+
+
+def _errors(text: str) -> list[str]:
+    with pytest.raises(PlanError) as caught:
+        load_plan_text(text)
+    return [p.render() for p in caught.value.problems]
+
+
+def _edit(text: str, old: str, new: str) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def test_minimal_plan_is_valid(minimal_text: str) -> None:
+    loaded = load_plan_text(minimal_text)
+    assert [a.name for a in loaded.plan.alerts] == ["HighCPU", "ErrorsHigh", "Down"]
+    assert loaded.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "    threshold: 0.9",
+            "    treshold: 0.9",
+            "plan.yaml:33:5: error: alerts[0].treshold: unknown key 'treshold'; "
+            "did you mean 'threshold'?",
+        ),
+        (
+            "    for: 10m",
+            "    for: 10 minutes",
+            "plan.yaml:34:10: error: alerts[0].for: '10 minutes' is not a duration "
+            "(use a Prometheus duration such as 30s, 5m",
+        ),
+        (
+            "severity: P3",
+            "severity: P5",
+            "plan.yaml:51:15: error: alerts[2].severity: 'P5' is not allowed; "
+            "use 'P1', 'P2', 'P3' or 'P4'",
+        ),
+        (
+            "  P4: {description: Low",
+            "  P5: {description: Low",
+            "plan.yaml:10:3: error: severities.P5: unknown key 'P5'",
+        ),
+        (
+            "    threshold: 0.9",
+            "    threshold: high",
+            "alerts[0].threshold: expected a number, got 'high' (plan/type)",
+        ),
+        ("version: 1", "version: 2", "plan.yaml:1:10: error: version: int 2 is not allowed; use 1"),
+        (
+            "  - name: HighCPU",
+            "  - name: high_cpu",
+            "alerts[0].name: 'high_cpu' is not allowed: CamelCase",
+        ),
+        (
+            "  cpu:\n",
+            "  CPU:\n",
+            "plan.yaml:16:3: error: metrics.CPU: 'CPU' is not allowed: snake_case",
+        ),
+        (
+            '    summary: "{{ $labels.instance }} is down"\n',
+            "",
+            "alerts[2].summary: required key 'summary' is missing (plan/missing-key)",
+        ),
+        (
+            "routing_key_file: /etc/alertmanager/secrets/pd",
+            "routing_key: abc123",
+            "channels.pager.routing_key: literal secret 'routing_key' is not allowed",
+        ),
+        (
+            "routing_key_file: /etc/alertmanager/secrets/pd",
+            "routing_key_file: secrets/pd",
+            "channels.pager.routing_key_file: 'secrets/pd' is not allowed: an absolute path",
+        ),
+        (
+            "{type: email, to: ops@shop.example}",
+            "{type: email}",
+            "channels.mail: a email channel needs to (plan/invalid)",
+        ),
+        (
+            "https://tickets.shop.example/hook",
+            "https://bot:hunter2@tickets.shop.example/hook",
+            "channels.tickets.url: the URL carries credentials",
+        ),
+        (
+            "https://tickets.shop.example/hook",
+            "https://tickets.shop.example/hook?token=abc",
+            "(plan/secret)",
+        ),
+        (
+            "    metric: cpu\n",
+            "    metric: cpus\n",
+            "alerts[0].metric: unknown metric 'cpus'; did you mean 'cpu'?",
+        ),
+        (
+            "notify: [mail]}\n  P3",
+            "notify: [mial]}\n  P3",
+            "severities.P2.notify[0]: unknown channel 'mial'; did you mean 'mail'?",
+        ),
+        (
+            "  - name: ErrorsHigh",
+            "  - name: HighCPU",
+            "alerts[1].name: 'HighCPU' is already used (line 30)",
+        ),
+        (
+            "    area: infra\n",
+            "    area: infrastructure\n",
+            "metrics.cpu.area: unknown area 'infrastructure'",
+        ),
+        ("[5m]))\n  errors", "[5m])\n  errors", "metrics.cpu.expr: not valid PromQL: '(' at"),
+        (
+            'expr: up{job="app"} == 0',
+            'expr: up{job="app} == 0',
+            "alerts[2].expr: not valid PromQL: string opened",
+        ),
+        (
+            'summary: "{{ $labels.instance }} is down"',
+            'summary: "{{ }} is down"',
+            "alerts[2].summary: bad Prometheus template: empty action",
+        ),
+        (
+            "    area: app\n    expr: up",
+            "    expr: up",
+            "alerts[2]: a raw (expr) alert needs an area",
+        ),
+        (
+            "    metric: cpu\n",
+            "    metric: cpu\n    expr: up == 0\n",
+            "alerts[0]: expr cannot be combined with metric",
+        ),
+    ],
+    ids=[
+        "misspelt-key",
+        "bad-duration",
+        "P5-severity",
+        "P5-level-key",
+        "wrong-type",
+        "bad-version",
+        "bad-alert-name",
+        "bad-metric-key",
+        "missing-field",
+        "literal-secret",
+        "relative-secret-file",
+        "channel-missing-field",
+        "credentials-in-url",
+        "token-in-query",
+        "dangling-metric",
+        "dangling-channel",
+        "duplicate-alert",
+        "dangling-area",
+        "unbalanced-promql",
+        "unclosed-string",
+        "empty-template",
+        "raw-alert-without-area",
+        "both-alert-forms",
+    ],
+)
+def test_error_is_located_and_explained(
+    minimal_text: str, old: str, new: str, expected: str
+) -> None:
+    errors = _errors(_edit(minimal_text, old, new))
+    assert any(expected in e for e in errors), errors
+
+
+def test_all_problems_are_reported_at_once_and_sorted(minimal_text: str) -> None:
+    text = _edit(minimal_text, "    for: 10m", "    for: ten")
+    text = _edit(text, "severity: P3", "severity: P9")
+    errors = _errors(text)
+    assert len(errors) == 2
+    assert errors == sorted(errors, key=lambda e: int(e.split(":")[1]))
+
+
+def test_secret_value_is_never_echoed(minimal_text: str) -> None:
+    text = _edit(
+        minimal_text, "routing_key_file: /etc/alertmanager/secrets/pd", "routing_key: s3cr3t-value"
+    )
+    assert not any("s3cr3t-value" in e for e in _errors(text))
+
+
+def test_p1_can_never_be_muted(minimal_text: str) -> None:
+    text = minimal_text + (
+        "maintenance_windows:\n  - name: patching\n    weekdays: [sunday]\n"
+        "    times: [{start: '02:00', end: '04:00'}]\n    mute: [P1, P3]\n"
+    )
+    assert any("maintenance_windows[0].mute: P1 can never be muted" in e for e in _errors(text))
+
+
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [
+        ("weekdays: [sundy]", "'sundy' is not a valid value; did you mean 'sunday'?"),
+        ("months: [smarch]", "'smarch' is not a valid value"),
+        ("location: Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+        ("times: [{start: '04:00', end: '02:00'}]", "start 04:00 is not before end 02:00"),
+        ("times: [{start: '25:00', end: '26:00'}]", "'25:00' is not allowed: a 24-hour time"),
+    ],
+    ids=["weekday", "month", "time-zone", "reversed-times", "bad-clock"],
+)
+def test_maintenance_window_errors(minimal_text: str, window: str, expected: str) -> None:
+    text = minimal_text + f"maintenance_windows:\n  - name: w\n    {window}\n    mute: [P4]\n"
+    assert any(expected in e for e in _errors(text)), _errors(text)
+
+
+def test_unused_channel_is_a_warning(minimal_text: str) -> None:
+    text = _edit(
+        minimal_text, "channels:\n", "channels:\n  spare: {type: email, to: spare@shop.example}\n"
+    )
+    loaded = load_plan_text(text)
+    assert [w.rule for w in loaded.warnings] == ["plan/unused-channel"]
