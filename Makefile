@@ -25,8 +25,9 @@ check: $(VENV)/.runtime ## Exit 1 when $(OUT)/ is stale
 validate: $(VENV)/.runtime
 	$(BIN)/eyewatch-gen validate $(PLAN)
 
-lint-rules: $(VENV)/.runtime tools ## promtool on the generated rules
+lint-rules: $(VENV)/.runtime tools ## promtool: check and unit-test the generated rules
 	promtool check rules --lint-fatal $(OUT)/prometheus/rules/*.yml
+	promtool test rules $(OUT)/prometheus/tests/*.test.yml
 
 lint-code: $(VENV)/.dev ## ruff and mypy
 	$(BIN)/ruff check src tests bench

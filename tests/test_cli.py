@@ -59,7 +59,7 @@ def test_misspelt_key_exits_2_with_position_and_leaves_output_untouched(
     result = cli("render", bad, "--out", out)
     assert result.code == 2
     assert (
-        f"{bad}:33:5: error: alerts[0].treshold: unknown key 'treshold'; did you mean "
+        f"{bad}:38:5: error: alerts[0].treshold: unknown key 'treshold'; did you mean "
         "'threshold'?" in result.err
     )
     assert "Traceback" not in result.err + result.out

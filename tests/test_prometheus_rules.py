@@ -73,8 +73,8 @@ def test_zero_for_is_omitted_and_raw_alerts_keep_their_expr(minimal_text: str) -
 
 
 def test_guard_is_joined_with_and(minimal_text: str) -> None:
-    text = minimal_text.replace("    for: 10m\n", "    for: 10m\n    guard: on () vector(1)\n")
-    assert _rules(text, "infra")[1]["expr"] == "instance:cpu_busy:rate5m > 0.9\nand on () vector(1)"
+    text = minimal_text.replace("    for: 5m\n", "    for: 5m\n    guard: on () vector(1)\n")
+    assert _rules(text, "app")[0]["expr"].endswith(") > 0.05\nand on () vector(1)")
 
 
 def test_numbers_are_written_without_noise() -> None:

@@ -31,19 +31,19 @@ def test_minimal_plan_is_valid(minimal_text: str) -> None:
         (
             "    threshold: 0.9",
             "    treshold: 0.9",
-            "plan.yaml:33:5: error: alerts[0].treshold: unknown key 'treshold'; "
+            "plan.yaml:38:5: error: alerts[0].treshold: unknown key 'treshold'; "
             "did you mean 'threshold'?",
         ),
         (
             "    for: 10m",
             "    for: 10 minutes",
-            "plan.yaml:34:10: error: alerts[0].for: '10 minutes' is not a duration "
+            "plan.yaml:39:10: error: alerts[0].for: '10 minutes' is not a duration "
             "(use a Prometheus duration such as 30s, 5m",
         ),
         (
             "severity: P3",
             "severity: P5",
-            "plan.yaml:51:15: error: alerts[2].severity: 'P5' is not allowed; "
+            "plan.yaml:56:15: error: alerts[2].severity: 'P5' is not allowed; "
             "use 'P1', 'P2', 'P3' or 'P4'",
         ),
         (
@@ -110,7 +110,7 @@ def test_minimal_plan_is_valid(minimal_text: str) -> None:
         (
             "  - name: ErrorsHigh",
             "  - name: HighCPU",
-            "alerts[1].name: 'HighCPU' is already used (line 30)",
+            "alerts[1].name: 'HighCPU' is already used (line 35)",
         ),
         (
             "    area: infra\n",
@@ -138,6 +138,23 @@ def test_minimal_plan_is_valid(minimal_text: str) -> None:
             "    metric: cpu\n    expr: up == 0\n",
             "alerts[0]: expr cannot be combined with metric",
         ),
+        (
+            "    fixture:\n      series:\n",
+            "    fixture2:\n      series:\n",
+            "metrics.errors.fixture2: unknown key",
+        ),
+        ("rate: 20 * v}", "rate: __import__('os')}", "is not allowed (use numbers, v"),
+        ("rate: 20 * (1 - v)}", "rate: 20 * (0.01 - v)}", "is negative for v=0.055"),
+        (
+            'summary: "Error ratio {{ $value | humanizePercentage }}"',
+            'summary: "Error ratio {{ $value }}"',
+            "alerts[1].summary: {{ $value }} cannot be checked by generated tests",
+        ),
+        (
+            "    for: 10m\n",
+            "    for: 10m\n    guard: on () vector(1)\n",
+            "alerts[0].metric: cannot generate tests: the alert has a guard",
+        ),
     ],
     ids=[
         "misspelt-key",
@@ -163,6 +180,11 @@ def test_minimal_plan_is_valid(minimal_text: str) -> None:
         "empty-template",
         "raw-alert-without-area",
         "both-alert-forms",
+        "misspelt-fixture",
+        "fixture-not-arithmetic",
+        "negative-counter",
+        "unpredictable-template",
+        "guard-without-fixture",
     ],
 )
 def test_error_is_located_and_explained(
@@ -217,3 +239,10 @@ def test_unused_channel_is_a_warning(minimal_text: str) -> None:
     )
     loaded = load_plan_text(text)
     assert [w.rule for w in loaded.warnings] == ["plan/unused-channel"]
+
+
+def test_raw_alert_without_tests_is_an_error(minimal_text: str) -> None:
+    start = minimal_text.index("    tests:\n")
+    assert any(
+        "alerts[2]: a raw (expr) alert needs `tests`" in e for e in _errors(minimal_text[:start])
+    )

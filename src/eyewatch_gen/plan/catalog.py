@@ -7,21 +7,30 @@ view instead of re-deriving expressions, so they can never disagree with each ot
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from eyewatch_gen.plan import durations
-from eyewatch_gen.plan.model import Alert, Metric, Plan
+from eyewatch_gen.plan.model import Alert, Metric, Plan, Series
+from eyewatch_gen.plan.testspec import (
+    AlertTest,
+    Phase,
+    selector_labels,
+    settle_minutes,
+    threshold_test,
+)
 
 _SIMPLE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:")
 
 
 @dataclass(frozen=True)
 class RecordingRule:
-    """`record: name` / `expr:` in area `area`, derived from plan metric `metric`."""
+    """`record: name` / `expr:`, derived from plan metric (or SLO) `source`."""
 
     record: str
     expr: str
-    metric: str
+    source: str
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,7 @@ class AlertingRule:
     annotations: dict[str, str]
     keep_firing_for: str | None = None
     alert: Alert | None = None
+    test: AlertTest | None = None
 
 
 @dataclass(frozen=True)
@@ -130,20 +140,129 @@ def rule_groups(plan: Plan) -> list[RuleGroup]:
             )
     for alert in plan.alerts:
         groups[alert_area(plan, alert)].alerting.append(_alerting_rule(plan, alert))
-    return [g for g in groups.values() if g.recording or g.alerting]
+    for area, rule in [*_job_alerts(plan), *_absent_alerts(plan)]:
+        groups[area].alerting.append(rule)
+    from eyewatch_gen.plan.slo import slo_groups  # slo builds on this module
+
+    return [g for g in groups.values() if g.recording or g.alerting] + slo_groups(plan)
 
 
 def _alerting_rule(plan: Plan, alert: Alert) -> AlertingRule:
+    expr = alert_expr(plan, alert)
     return AlertingRule(
         name=alert.name,
-        expr=alert_expr(plan, alert),
+        expr=expr,
         for_=alert.for_,
         severity=alert.severity,
         labels=alert_labels(plan, alert),
         annotations=alert_annotations(plan, alert),
         keep_firing_for=alert.keep_firing_for,
         alert=alert,
+        test=_alert_test(plan, alert, expr),
     )
+
+
+def _alert_test(plan: Plan, alert: Alert, expr: str) -> AlertTest | None:
+    if alert.metric is not None:
+        return threshold_test(plan, alert, expr)
+    if alert.tests is None:
+        return None
+    names = frozenset(
+        s.series.split("{", 1)[0].strip() for s in [*alert.tests.firing, *alert.tests.quiet]
+    )
+    value = alert.tests.value or 0.0
+    settle = settle_minutes([expr])
+    return AlertTest(
+        "raw",
+        dict(alert.tests.labels),
+        Phase(tuple(alert.tests.quiet), value),
+        Phase(tuple(alert.tests.firing), value),
+        settle,
+        pending_at_raw=settle == 0,
+        names=names,
+    )
+
+
+def camel(name: str) -> str:
+    """`kube-state-metrics` -> `KubeStateMetrics`."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[-_]", name) if part)
+
+
+def _team_labels(plan: Plan, area: str, level: str) -> dict[str, str]:
+    team = plan.areas[area].team
+    return {"severity": level, "area": area, **({"team": team} if team else {})}
+
+
+def _job_alerts(plan: Plan) -> list[tuple[str, AlertingRule]]:
+    rules = []
+    for job, spec in plan.jobs.items():
+        target = f'up{{instance="target-1", job="{job}"}}'
+        test = AlertTest(
+            "raw",
+            {"instance": "target-1", "job": job},
+            Phase((Series(series=target, value="1"),), 1.0),
+            Phase((Series(series=target, value="0"),), 0.0),
+            0,
+            pending_at_raw=True,
+            names=frozenset({"up"}),
+        )
+        summary = f"Scrape target {{{{ $labels.instance }}}} of job {job} is down"
+        description = spec.description or (
+            f"Prometheus cannot scrape {{{{ $labels.instance }}}} (job {job}); alerts on its "
+            "metrics are blind until it is back."
+        )
+        rules.append(
+            (
+                spec.area,
+                AlertingRule(
+                    name=f"{camel(job)}TargetDown",
+                    expr=f'up{{job="{job}"}} == 0',
+                    for_=spec.for_,
+                    severity=spec.severity,
+                    labels=_team_labels(plan, spec.area, spec.severity),
+                    annotations={"summary": summary, "description": description},
+                    test=test,
+                ),
+            )
+        )
+    return rules
+
+
+def _absent_alerts(plan: Plan) -> list[tuple[str, AlertingRule]]:
+    rules = []
+    for name, metric in plan.metrics.items():
+        guard = metric.absent
+        if guard is None:
+            continue
+        selector = guard.selector.strip()
+        test = AlertTest(
+            "raw",
+            selector_labels(selector),
+            Phase((Series(series=selector, value="1"),), 1.0),
+            Phase((), 0.0),
+            6,
+            names=frozenset({selector.split("{", 1)[0].strip()}),
+        )
+        rules.append(
+            (
+                metric.area,
+                AlertingRule(
+                    name=f"{camel(name)}Absent",
+                    expr=f"absent({selector})",
+                    for_=guard.for_,
+                    severity=guard.severity,
+                    labels=_team_labels(plan, metric.area, guard.severity),
+                    annotations={
+                        "summary": f"No {selector} series: alerts on {name} cannot fire",
+                        "description": f"The source of {name} is gone (exporter down, metric "
+                        "renamed or never pushed); its threshold alerts stay silently "
+                        "quiet until it is back.",
+                    },
+                    test=test,
+                ),
+            )
+        )
+    return rules
 
 
 def _indent(text: str, spaces: int = 2) -> str:

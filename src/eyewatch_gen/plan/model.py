@@ -131,6 +131,45 @@ class OnCall(Model):
     escalation: list[Escalation] = Field(default_factory=list)
 
 
+class Series(Model):
+    """One input series for generated tests. `value` (a gauge) or `rate` (a counter, per
+    second) is arithmetic over `v`, the value the metric should take: e.g. `rate: "1 - v"`."""
+
+    series: str = Field(
+        min_length=1, description='Series in promtool notation: name{label="value", ...}.'
+    )
+    value: str | None = Field(None, description="Gauge value as a function of v.")
+    rate: str | None = Field(None, description="Counter increase per second as a function of v.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Series:
+        if (self.value is None) == (self.rate is None):
+            raise ValueError("give exactly one of value (a gauge) or rate (a counter)")
+        return self
+
+
+class Fixture(Model):
+    """Raw exporter series that make a metric take a chosen value `v` in generated tests."""
+
+    series: list[Series] = Field(min_length=1)
+    labels: dict[LabelName, str] = Field(
+        default_factory=dict, description="Labels of the metric's result series."
+    )
+    range: tuple[float, float] | None = Field(
+        None,
+        strict=False,
+        description="Values the metric can take, e.g. [0, 1] for a ratio (default: from the unit).",
+    )
+
+
+class AbsentGuard(Model):
+    """Alert when the metric's source series disappears (an `absent()` alert)."""
+
+    selector: str = Field(min_length=1, description="Series selector that must exist.")
+    for_: Duration = Field("10m", alias="for")
+    severity: Level = "P2"
+
+
 class Metric(Model):
     """A named signal: a PromQL expression that alerts and dashboards refer to."""
 
@@ -142,6 +181,26 @@ class Metric(Model):
     )
     description: str = ""
     legend: str | None = Field(None, description="Grafana legend, e.g. '{{instance}}'.")
+    labels: dict[LabelName, str] = Field(
+        default_factory=dict,
+        description="Labels of the metric's series in record-level "
+        "tests (when there is no fixture).",
+    )
+    fixture: Fixture | None = Field(None, description="Raw series for generated tests.")
+    absent: AbsentGuard | None = Field(
+        None, description="Mark the metric critical: alert when its source series is absent."
+    )
+
+
+class AlertTests(Model):
+    """Inputs for a raw (expr) alert's generated tests; series use constants, not `v`."""
+
+    firing: list[Series] = Field(min_length=1)
+    quiet: list[Series] = Field(min_length=1)
+    labels: dict[LabelName, str] = Field(
+        default_factory=dict, description="Labels of the firing series."
+    )
+    value: float | None = Field(None, description="The firing value, when annotations show $value.")
 
 
 class Alert(Model):
@@ -170,6 +229,7 @@ class Alert(Model):
     team: Slug | None = Field(None, description="Owning team; defaults to the area's team.")
     labels: dict[LabelName, str] = Field(default_factory=dict)
     annotations: dict[LabelName, str] = Field(default_factory=dict)
+    tests: AlertTests | None = Field(None, description="Raw alerts: inputs for generated tests.")
 
     @model_validator(mode="after")
     def _one_form(self) -> Alert:
@@ -194,12 +254,19 @@ class SloSli(Model):
     total: str = Field(min_length=1)
 
 
+class SloFixture(Model):
+    """Raw series that make the SLI's error ratio take the value `v` in generated tests."""
+
+    series: list[Series] = Field(min_length=1)
+
+
 class SloAlerting(Model):
     """Which levels the burn-rate alerts use."""
 
     name: AlertName
     page: Level = "P1"
     ticket: Level = "P4"
+    runbook: Url | None = None
 
 
 class Slo(Model):
@@ -217,6 +284,7 @@ class Slo(Model):
         ge=0,
         description="Low-traffic guard: the alerts need at least this many events per second.",
     )
+    fixture: SloFixture = Field(description="Series making the error ratio `v` in tests.")
 
 
 class TimeRange(Model):
@@ -241,6 +309,15 @@ class MaintenanceWindow(Model):
     )
 
 
+class Job(Model):
+    """A scrape job the plan relies on; a scrape-health alert is generated for it."""
+
+    area: Slug
+    severity: Level = "P2"
+    for_: Duration = Field("5m", alias="for")
+    description: str = ""
+
+
 class Plan(Model):
     """The whole monitoring plan."""
 
@@ -250,6 +327,10 @@ class Plan(Model):
     severities: Severities
     channels: dict[ChannelName, Channel]
     oncall: OnCall | None = None
+    jobs: dict[Slug, Job] = Field(
+        default_factory=dict,
+        description="Scrape jobs by their `job` label; each gets a target-down alert.",
+    )
     metrics: dict[MetricName, Metric]
     alerts: list[Alert] = Field(default_factory=list)
     slos: list[Slo] = Field(default_factory=list)

@@ -10,10 +10,11 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
-from eyewatch_gen.plan import promql
+from eyewatch_gen.plan import arith, gotemplate, promql
 from eyewatch_gen.plan.fields import LEVELS
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.source import Source
+from eyewatch_gen.plan.testspec import fire_and_quiet
 from eyewatch_gen.plan.validate import suggest
 from eyewatch_gen.problems import Path, Problem
 
@@ -155,6 +156,96 @@ def _templates(plan: Plan, source: Source) -> Iterator[Problem]:
                 yield source.problem(path, f"bad Prometheus template: {error}", "plan/template")
 
 
+def _testable(plan: Plan, source: Source) -> Iterator[Problem]:
+    """Every alert must get generated tests, so the plan must say how to feed it."""
+    for i, alert in enumerate(plan.alerts):
+        if alert.metric is None:
+            if alert.tests is None:
+                yield source.problem(
+                    ("alerts", i),
+                    "a raw (expr) alert needs `tests` "
+                    "(firing and quiet series) so it can be tested",
+                    "plan/untestable",
+                )
+            continue
+        metric = plan.metrics.get(alert.metric)
+        if metric is None or metric.fixture is not None:
+            continue
+        if metric.record is None or alert.guard:
+            why = "has a guard whose series" if alert.guard else "reads a metric that"
+            yield source.problem(
+                ("alerts", i, "metric"),
+                f"cannot generate tests: the alert "
+                f"{why} no recorded series can feed; add "
+                f"metrics.{alert.metric}.fixture (raw series as a function "
+                "of v)",
+                "plan/untestable",
+            )
+
+
+def _fixtures(plan: Plan, source: Source) -> Iterator[Problem]:
+    specs: list[tuple[Path, str | None]] = []
+    for name, metric in plan.metrics.items():
+        for j, series in enumerate(metric.fixture.series if metric.fixture else []):
+            specs += [
+                (("metrics", name, "fixture", "series", j, "value"), series.value),
+                (("metrics", name, "fixture", "series", j, "rate"), series.rate),
+            ]
+    for i, slo in enumerate(plan.slos):
+        for j, series in enumerate(slo.fixture.series):
+            specs += [
+                (("slos", i, "fixture", "series", j, "value"), series.value),
+                (("slos", i, "fixture", "series", j, "rate"), series.rate),
+            ]
+    for path, text in specs:
+        error = arith.check(text) if text is not None else None
+        if error:
+            yield source.problem(path, error, "plan/fixture")
+    yield from _counters_grow(plan, source)
+
+
+def _counters_grow(plan: Plan, source: Source) -> Iterator[Problem]:
+    for alert in plan.alerts:
+        if alert.metric is None or alert.threshold is None:
+            continue
+        fed = plan.metrics.get(alert.metric)
+        if fed is None or fed.fixture is None:
+            continue
+        for v in fire_and_quiet(plan, alert):
+            for j, series in enumerate(fed.fixture.series):
+                if (
+                    series.rate
+                    and arith.check(series.rate) is None
+                    and arith.evaluate(series.rate, v) < 0
+                ):
+                    yield source.problem(
+                        ("metrics", alert.metric, "fixture", "series", j, "rate"),
+                        f"is negative for v={v} (tested by {alert.name}); counters only grow",
+                        "plan/fixture",
+                    )
+
+
+def _predictable(plan: Plan, source: Source) -> Iterator[Problem]:
+    """Annotation and label templates must be ones generated tests can render exactly."""
+    for i, alert in enumerate(plan.alerts):
+        texts: dict[tuple[str, ...], str] = {
+            ("summary",): alert.summary,
+            ("description",): alert.description,
+            **{("annotations", k): v for k, v in alert.annotations.items()},
+            **{("labels", k): v for k, v in alert.labels.items()},
+        }
+        if alert.service:
+            texts[("service",)] = alert.service
+        for key, text in texts.items():
+            action = gotemplate.unsupported(text)
+            if action and promql.template_error(text) is None:
+                yield source.problem(
+                    ("alerts", i, *key),
+                    f"{action} cannot be checked by generated tests; use {gotemplate.SUPPORTED}",
+                    "plan/template",
+                )
+
+
 def _maintenance(plan: Plan, source: Source) -> Iterator[Problem]:
     for i, window in enumerate(plan.maintenance_windows):
         at = ("maintenance_windows", i)
@@ -228,6 +319,9 @@ CHECKS: tuple[Check, ...] = (
     _slo_windows,
     _templates,
     _maintenance,
+    _testable,
+    _fixtures,
+    _predictable,
 )
 
 

@@ -22,6 +22,7 @@ class Target(Protocol):
 #: target name -> module path; imported only when rendered, so start-up stays fast.
 TARGETS: dict[str, str] = {
     "prometheus-rules": "eyewatch_gen.targets.prometheus_rules",
+    "promtool-tests": "eyewatch_gen.targets.promtests",
 }
 
 

@@ -16,10 +16,10 @@ from eyewatch_gen.plan.model import Plan
 
 def render(plan: Plan) -> list[Artifact]:
     """One rules file per area that has rules."""
-    return [
-        yaml_artifact(rules_path(group.area), {"groups": [group_data(group)]})
-        for group in rule_groups(plan)
-    ]
+    by_area: dict[str, list[dict[str, Any]]] = {}
+    for group in rule_groups(plan):
+        by_area.setdefault(group.area, []).append(group_data(group))
+    return [yaml_artifact(rules_path(area), {"groups": groups}) for area, groups in by_area.items()]
 
 
 def rules_path(area: str) -> str:
@@ -34,7 +34,10 @@ def group_data(group: RuleGroup) -> dict[str, Any]:
 
 
 def _recording(rule: RecordingRule) -> dict[str, Any]:
-    return {"record": rule.record, "expr": rule.expr}
+    data: dict[str, Any] = {"record": rule.record, "expr": rule.expr}
+    if rule.labels:
+        data["labels"] = dict(rule.labels)
+    return data
 
 
 def _alerting(rule: AlertingRule) -> dict[str, Any]:

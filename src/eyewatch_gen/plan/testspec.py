@@ -1,0 +1,202 @@
+"""What each alert's generated test feeds promtool: series, values and timing.
+
+A threshold alert is tested through its metric's raw exporter series (`fixture`) when the plan
+gives them, otherwise at the recorded series. Values sit just on either side of the threshold:
+`v` is the value the metric must take, and each fixture series computes its sample from `v`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.model import Alert, Plan, Series
+
+_RANGE = re.compile(r"\[\s*([0-9a-z]+)\s*(?::\s*[0-9a-z]*)?\]")
+_OFFSET = re.compile(r"\boffset\s+([0-9a-z]+)")
+_IDENT = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
+_MATCHERS = re.compile(r"\{[^}]*\}")
+_GROUPING = re.compile(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")
+_STRINGS = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'')
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Series and the value `v` they are computed with."""
+
+    series: tuple[Series, ...]
+    v: float
+
+
+@dataclass(frozen=True)
+class AlertTest:
+    """Inputs and timing of one alert's quiet, pending and firing cases."""
+
+    level: str  # "raw" (exporter series) or "record" (the recorded series itself)
+    labels: dict[str, str]
+    quiet: Phase
+    firing: Phase
+    settle: int  # minutes until a phase's value is exact (the widest window)
+    record: str | None = None  # record-level pending case: this series is injected
+    pending_at_raw: bool = False  # the raw condition switches at once
+    names: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def injected(self) -> frozenset[str]:
+        """Metric names of the series this test feeds."""
+        series = [*self.quiet.series, *self.firing.series]
+        fed = {s.series.split("{", 1)[0].strip() for s in series}
+        return frozenset(fed | ({self.record} if self.record else set()))
+
+    def clashes(self, other: AlertTest) -> bool:
+        """True when one test feeds series the other reads: they need separate groups."""
+        return bool(self.injected & (other.names | other.injected) or other.injected & self.names)
+
+
+def for_minutes(text: str) -> int:
+    """A duration in whole minutes, rounded up."""
+    return math.ceil(durations.seconds(text) / 60)
+
+
+def settle_minutes(exprs: list[str]) -> int:
+    """Widest range window plus widest offset in `exprs`, in minutes (0 for instant)."""
+    ranges = [
+        durations.seconds(m) for e in exprs for m in _RANGE.findall(e) if durations.is_duration(m)
+    ]
+    offsets = [
+        durations.seconds(m) for e in exprs for m in _OFFSET.findall(e) if durations.is_duration(m)
+    ]
+    return math.ceil((max(ranges, default=0) + max(offsets, default=0)) / 60)
+
+
+def series_names(exprs: list[str]) -> set[str]:
+    """Metric names selected in `exprs` (over-approximate: identifiers not called)."""
+    names = set()
+    for expr in exprs:
+        text = _MATCHERS.sub(" ", _STRINGS.sub(" ", expr))
+        text = _GROUPING.sub(" ", _RANGE.sub(" ", text))
+        for match in _IDENT.finditer(text):
+            rest = text[match.end() :].lstrip()
+            if not rest.startswith("(") and match.group(0) not in _KEYWORDS:
+                names.add(match.group(0))
+    return names
+
+
+_KEYWORDS = frozenset(
+    {
+        "by",
+        "without",
+        "on",
+        "ignoring",
+        "group_left",
+        "group_right",
+        "offset",
+        "bool",
+        "and",
+        "or",
+        "unless",
+        "inf",
+        "nan",
+        "e",
+    }
+)
+
+
+def fire_and_quiet(plan: Plan, alert: Alert) -> tuple[float, float]:
+    """Values of the metric just past and just short of the threshold."""
+    assert alert.metric is not None and alert.threshold is not None and alert.op is not None
+    metric = plan.metrics[alert.metric]
+    low, high = _range(metric.unit, metric.fixture.range if metric.fixture else None)
+    t = alert.threshold
+    step = abs(t) * 0.1 if t else 1.0
+    step = min(step, (high - t) / 2 if high > t else step, (t - low) / 2 if t > low else step)
+    above, below = round(t + step, 12), round(t - step, 12)
+    return {
+        ">": (above, below),
+        ">=": (above, below),
+        "<": (below, above),
+        "<=": (below, above),
+        "==": (t, above),
+        "!=": (above, t),
+    }[alert.op]
+
+
+def _range(unit: str, given: tuple[float, float] | None) -> tuple[float, float]:
+    if given is not None:
+        return given
+    return (0.0, 1.0) if unit == "percentunit" else (0.0, math.inf)
+
+
+def dependencies(plan: Plan, exprs: list[str]) -> list[str]:
+    """`exprs` plus the expressions of every recorded metric they read, transitively."""
+    by_record = {m.record: m.expr for m in plan.metrics.values() if m.record}
+    seen: list[str] = list(exprs)
+    queue = list(exprs)
+    while queue:
+        for name in series_names([queue.pop()]):
+            if name in by_record and by_record[name] not in seen:
+                seen.append(by_record[name])
+                queue.append(by_record[name])
+    return seen
+
+
+def threshold_test(plan: Plan, alert: Alert, expr: str) -> AlertTest | None:
+    """The test inputs of a threshold alert, or None when the plan gives too little."""
+    assert alert.metric is not None
+    metric = plan.metrics[alert.metric]
+    fire, quiet = fire_and_quiet(plan, alert)
+    if metric.fixture is not None:
+        exprs = dependencies(plan, [expr, metric.expr])
+        series = tuple(metric.fixture.series)
+        instant = settle_minutes(exprs) == 0
+        record = metric.record if metric.record and not alert.guard else None
+        names = series_names(exprs) | {_name(s.series) for s in series}
+        return AlertTest(
+            "raw",
+            dict(metric.fixture.labels),
+            Phase(series, quiet),
+            Phase(series, fire),
+            settle_minutes(exprs),
+            record,
+            instant,
+            frozenset(names),
+        )
+    if metric.record is None or alert.guard:
+        return None
+    labels = dict(metric.labels)
+    injected = (Series(series=series_text(metric.record, labels), value="v"),)
+    reads = frozenset(series_names(dependencies(plan, [expr])) | {metric.record})
+    return AlertTest(
+        "record",
+        labels,
+        Phase(injected, quiet),
+        Phase(injected, fire),
+        0,
+        metric.record,
+        True,
+        reads,
+    )
+
+
+def series_text(name: str, labels: dict[str, str]) -> str:
+    """`name{a="b", ...}` in promtool's input notation."""
+    if not labels:
+        return name
+    inner = ", ".join(f'{k}="{_escape(v)}"' for k, v in sorted(labels.items()))
+    return f"{name}{{{inner}}}"
+
+
+def selector_labels(selector: str) -> dict[str, str]:
+    """Equality matchers of a selector: the labels `absent()` returns."""
+    found = re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:\\.|[^"\\])*)"', selector)
+    return {k: v.replace('\\"', '"').replace("\\\\", "\\") for k, v in found}
+
+
+def _name(series: str) -> str:
+    return series.split("{", 1)[0].strip()
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

@@ -1,0 +1,193 @@
+"""promtool unit tests: `prometheus/tests/<area>.test.yml`, one per rules file.
+
+Every alert gets a quiet case (just on the safe side of its threshold), a firing case (past
+the threshold for longer than `for`) and, where the timing is exact, a pending case (past the
+threshold for less than `for`: no alert yet). Alerts that read different series run side by
+side in one test group; alerts that share series go to the next group, so a file has as many
+groups as the most alerts sharing one series (promtool's cost grows with the square of the
+number of groups). Format: https://prometheus.io/docs/prometheus/latest/configuration/unit_testing_rules/
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from eyewatch_gen.artifacts import Artifact, yaml_artifact
+from eyewatch_gen.plan import arith, gotemplate
+from eyewatch_gen.plan.catalog import AlertingRule, rule_groups
+from eyewatch_gen.plan.model import Plan, Series
+from eyewatch_gen.plan.testspec import AlertTest, Phase, for_minutes, series_text
+from eyewatch_gen.targets import slo_tests
+from eyewatch_gen.targets.prometheus_rules import rules_path
+
+Timeline = dict[str, list[float | None]]
+
+
+def render(plan: Plan) -> list[Artifact]:
+    """One test file per rules file that has alerts."""
+    by_area: dict[str, list[AlertingRule]] = {}
+    for group in rule_groups(plan):
+        by_area.setdefault(group.area, []).extend(group.alerting)
+    # Every file loads every rules file: an alert may read another area's recording rules.
+    rule_files = [f"../rules/{rules_path(area).rsplit('/', 1)[1]}" for area in by_area]
+    artifacts = []
+    for area, rules in by_area.items():
+        groups = slo_tests.groups(plan) if area == slo_tests.AREA else _groups(rules)
+        if groups:
+            artifacts.append(
+                yaml_artifact(
+                    test_path(area),
+                    {
+                        "rule_files": rule_files,
+                        "evaluation_interval": "1m",
+                        "tests": groups,
+                    },
+                )
+            )
+    return artifacts
+
+
+def test_path(area: str) -> str:
+    """Where the tests of `area` are written."""
+    return f"prometheus/tests/{area}.test.yml"
+
+
+@dataclass
+class _Round:
+    """One promtool test group: alerts whose input series do not overlap."""
+
+    tests: list[AlertTest] = field(default_factory=list)
+    series: Timeline = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _groups(rules: list[AlertingRule]) -> list[dict[str, Any]]:
+    rounds: list[_Round] = []
+    for rule in rules:
+        if rule.test is None:
+            continue
+        test = rule.test
+        slot = next((r for r in rounds if not any(test.clashes(t) for t in r.tests)), None)
+        if slot is None:
+            slot = _Round()
+            rounds.append(slot)
+        slot.tests.append(test)
+        _schedule(rule, rule.test, slot)
+    return [_group_data(r) for r in rounds]
+
+
+def _schedule(rule: AlertingRule, test: AlertTest, slot: _Round) -> None:
+    """Quiet, then firing (then a record-level pending phase) on the alert's own series."""
+    settle, hold = test.settle, for_minutes(rule.for_)
+    quiet_end = settle + 1
+    fire_start = quiet_end + 1
+    fire_end = fire_start + settle + hold + 1
+    _fill(slot.series, test.quiet, 0, quiet_end)
+    _fill(slot.series, test.firing, fire_start, fire_end)
+    slot.checks.append(_check(rule, quiet_end, []))
+    slot.checks.append(_check(rule, fire_end, [_expected(rule, test, test.firing.v)]))
+    if hold and test.pending_at_raw:
+        slot.checks.append(_check(rule, fire_start + (hold - 1) // 2, []))
+    elif hold and test.record:
+        start = fire_end + max(settle, 5) + 2
+        injected = Phase((_record_series(test),), test.firing.v)
+        _fill(slot.series, injected, start, start + hold)
+        slot.checks.append(_check(rule, start + (hold - 1) // 2, []))
+
+
+def _record_series(test: AlertTest) -> Series:
+    assert test.record is not None
+    return Series(series=series_text(test.record, test.labels), value="v")
+
+
+def _fill(timeline: Timeline, phase: Phase, start: int, end: int) -> None:
+    """Samples every minute from `start` to `end` inclusive; counters keep counting."""
+    for series in phase.series:
+        samples = timeline.setdefault(series.series, [])
+        samples.extend([None] * (end + 1 - len(samples)))
+        if series.value is not None:
+            value = _tidy(arith.evaluate(series.value, phase.v))
+            samples[start : end + 1] = [value] * (end + 1 - start)
+            continue
+        assert series.rate is not None
+        step = arith.evaluate(series.rate, phase.v) * 60
+        previous = next((s for s in reversed(samples[:start]) if s is not None), 0.0)
+        samples[start : end + 1] = [
+            _tidy(previous + step * (i + 1 if start else i)) for i in range(end + 1 - start)
+        ]
+
+
+def _expected(rule: AlertingRule, test: AlertTest, value: float) -> dict[str, Any]:
+    labels = {k: gotemplate.render(v, test.labels, value) for k, v in rule.labels.items()}
+    merged = {**test.labels, **labels}
+    annotations = {k: gotemplate.render(v, test.labels, value) for k, v in rule.annotations.items()}
+    return {"exp_labels": dict(sorted(merged.items())), "exp_annotations": annotations}
+
+
+def _check(rule: AlertingRule, minute: int, expected: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"eval_time": f"{minute}m", "alertname": rule.name, "exp_alerts": expected}
+
+
+def _group_data(slot: _Round) -> dict[str, Any]:
+    return {
+        "interval": "1m",
+        "input_series": [
+            {"series": name, "values": notation(samples)} for name, samples in slot.series.items()
+        ],
+        "alert_rule_test": slot.checks,
+    }
+
+
+def notation(samples: list[float | None]) -> str:
+    """promtool's expanding notation: `_x3` (3 missing), `a+bxn` (n+1 samples)."""
+    tokens: list[str] = []
+    index = 0
+    while index < len(samples):
+        if samples[index] is None:
+            end = index
+            while end < len(samples) and samples[end] is None:
+                end += 1
+            tokens.append(f"_x{end - index}")
+            index = end
+            continue
+        end = _run_end(samples, index)
+        first = samples[index]
+        assert first is not None
+        if end == index:
+            tokens.append(_number(first))
+        else:
+            nxt = samples[index + 1]
+            assert nxt is not None
+            step = nxt - first
+            sign = "+" if step >= 0 else "-"
+            tokens.append(f"{_number(first)}{sign}{_number(abs(step))}x{end - index}")
+        index = end + 1
+    return " ".join(tokens)
+
+
+def _run_end(samples: list[float | None], start: int) -> int:
+    """Last index of the arithmetic run beginning at `start`."""
+    end = start
+    if start + 1 >= len(samples) or samples[start + 1] is None:
+        return end
+    first, second = samples[start], samples[start + 1]
+    assert first is not None and second is not None
+    step = second - first
+    end = start + 1
+    while end + 1 < len(samples):
+        nxt = samples[end + 1]
+        if nxt is None or abs(first + step * (end + 1 - start) - nxt) > 1e-9 * max(1, abs(nxt)):
+            break
+        end += 1
+    return end
+
+
+def _tidy(value: float) -> float:
+    """Round away float noise (0.30000000000000004 -> 0.3): 12 significant digits."""
+    return float(f"{value:.12g}")
+
+
+def _number(value: float) -> str:
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
