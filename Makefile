@@ -9,7 +9,7 @@ PLAN   ?= plan.yaml
 OUT    ?= generated
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: render test check validate lint lint-rules lint-code tools golden bench schema clean
+.PHONY: render test check validate lint lint-rules lint-alertmanager lint-code tools golden bench schema clean
 
 render: $(VENV)/.runtime ## Render $(PLAN) into $(OUT)/
 	$(BIN)/eyewatch-gen render $(PLAN) --out $(OUT)
@@ -17,7 +17,7 @@ render: $(VENV)/.runtime ## Render $(PLAN) into $(OUT)/
 test: $(VENV)/.dev tools ## Lint the code, run every test, lint the generated rules
 	$(MAKE) lint-code
 	$(BIN)/pytest
-	$(MAKE) lint-rules
+	$(MAKE) lint-rules lint-alertmanager
 
 check: $(VENV)/.runtime ## Exit 1 when $(OUT)/ is stale
 	$(BIN)/eyewatch-gen check $(PLAN) --out $(OUT)
@@ -28,6 +28,9 @@ validate: $(VENV)/.runtime
 lint-rules: $(VENV)/.runtime tools ## promtool: check and unit-test the generated rules
 	promtool check rules --lint-fatal $(OUT)/prometheus/rules/*.yml
 	promtool test rules $(OUT)/prometheus/tests/*.test.yml
+
+lint-alertmanager: tools ## amtool on the generated Alertmanager config
+	amtool check-config $(OUT)/alertmanager/alertmanager.yml
 
 lint-code: $(VENV)/.dev ## ruff and mypy
 	$(BIN)/ruff check src tests bench

@@ -11,6 +11,11 @@ from conftest import MINIMAL, Run
 Cli = Callable[..., Run]
 
 
+def _line(path: Path, needle: str) -> int:
+    text = path.read_text()
+    return text[: text.index(needle)].count("\n") + 1
+
+
 def _tree(root: Path) -> dict[str, bytes]:
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
@@ -59,8 +64,8 @@ def test_misspelt_key_exits_2_with_position_and_leaves_output_untouched(
     result = cli("render", bad, "--out", out)
     assert result.code == 2
     assert (
-        f"{bad}:38:5: error: alerts[0].treshold: unknown key 'treshold'; did you mean "
-        "'threshold'?" in result.err
+        f"{bad}:{_line(bad, 'treshold')}:5: error: alerts[0].treshold: unknown key "
+        "'treshold'; did you mean 'threshold'?" in result.err
     )
     assert "Traceback" not in result.err + result.out
     assert _tree(out) == before

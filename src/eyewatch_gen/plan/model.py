@@ -109,19 +109,52 @@ class Channel(Model):
         return self
 
 
+class Smtp(Model):
+    """How Alertmanager sends e-mail; the password comes from a file."""
+
+    smarthost: str = Field(
+        pattern=r"^[A-Za-z0-9.-]+:[0-9]{1,5}$", description="host:port of the SMTP relay."
+    )
+    sender: Email = Field(alias="from", description="From address.")
+    auth_username: str | None = None
+    auth_password_file: SecretFile | None = None
+    require_tls: bool = True
+
+
+class Team(Model):
+    """A team that owns areas; it can send some levels to its own channels."""
+
+    notify: dict[Level, list[ChannelName]] = Field(
+        default_factory=dict, description="Per-level channels replacing the plan's defaults."
+    )
+
+
+class Inhibition(Model):
+    """While an alert matching `source` fires, silence alerts matching `target`."""
+
+    name: str
+    source: dict[LabelName, str] = Field(min_length=1)
+    target: dict[LabelName, str] = Field(min_length=1)
+    equal: list[LabelName] = Field(default_factory=list)
+
+
 class Rotation(Model):
     """Who is on call."""
 
     primary: str = Field(description="Schedule (or user) of the primary on-call engineer.")
     secondary: str = Field(description="Schedule (or user) of the secondary (backup) engineer.")
     handoff: str = Field("mon 09:00", description="When the rotation hands over.")
+    secondary_after: Duration = Field(
+        "15m", description="When the secondary is paged if the primary has not acknowledged."
+    )
 
 
 class Escalation(Model):
     """One step of the escalation policy: if nobody acts within `after`, page `to`."""
 
-    after: Duration
-    to: str
+    after: Duration = Field(description="Time since the alert started, e.g. 30m.")
+    to: str = Field(description="Who is paged: the paging provider's user or schedule id.")
+    kind: Literal["user", "schedule"] = "user"
 
 
 class OnCall(Model):
@@ -327,6 +360,9 @@ class Plan(Model):
     severities: Severities
     channels: dict[ChannelName, Channel]
     oncall: OnCall | None = None
+    smtp: Smtp | None = None
+    teams: dict[Slug, Team] = Field(default_factory=dict)
+    inhibitions: list[Inhibition] = Field(default_factory=list)
     jobs: dict[Slug, Job] = Field(
         default_factory=dict,
         description="Scrape jobs by their `job` label; each gets a target-down alert.",

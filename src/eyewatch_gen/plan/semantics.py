@@ -5,12 +5,13 @@ Each check is a small function `(plan, source) -> Iterable[Problem]`, listed in 
 
 from __future__ import annotations
 
+import itertools
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
-from eyewatch_gen.plan import arith, gotemplate, promql
+from eyewatch_gen.plan import arith, durations, gotemplate, promql
 from eyewatch_gen.plan.fields import LEVELS
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.source import Source
@@ -19,7 +20,8 @@ from eyewatch_gen.plan.validate import suggest
 from eyewatch_gen.problems import Path, Problem
 
 Check = Callable[[Plan, Source], Iterable[Problem]]
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Alertmanager's order: a week runs sunday..saturday, so `monday:sunday` is not a range.
+WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 MONTHS = (
     "january",
     "february",
@@ -86,11 +88,12 @@ def _channels(plan: Plan, source: Source) -> Iterator[Problem]:
                     channel,
                     plan.channels,
                 )
+    used |= {c for team in plan.teams.values() for cs in team.notify.values() for c in cs}
     for name in plan.channels:
         if name not in used:
             yield source.problem(
                 ("channels", name),
-                f"channel {name!r} is not used by any severity",
+                f"channel {name!r} is not used by any severity or team",
                 "plan/unused-channel",
                 key=True,
                 level="warning",
@@ -246,6 +249,73 @@ def _predictable(plan: Plan, source: Source) -> Iterator[Problem]:
                 )
 
 
+def _email_needs_smtp(plan: Plan, source: Source) -> Iterator[Problem]:
+    if plan.smtp is None:
+        for name, channel in plan.channels.items():
+            if channel.type == "email":
+                yield source.problem(
+                    ("channels", name),
+                    "an email channel needs the plan's smtp section (smarthost, from)",
+                    "plan/smtp",
+                    key=True,
+                )
+                return
+
+
+def _teams(plan: Plan, source: Source) -> Iterator[Problem]:
+    known = {a.team for a in plan.areas.values() if a.team} | {
+        a.team for a in plan.alerts if a.team
+    }
+    for team, spec in plan.teams.items():
+        if team not in known:
+            yield source.problem(
+                ("teams", team),
+                f"team {team!r} owns no area or alert{suggest(team, known)}",
+                "plan/unknown-team",
+                key=True,
+            )
+        for level, channels in spec.notify.items():
+            for j, channel in enumerate(channels):
+                if channel not in plan.channels:
+                    yield _dangling(
+                        source,
+                        ("teams", team, "notify", level, j),
+                        "channel",
+                        channel,
+                        plan.channels,
+                    )
+
+
+def _escalation_order(plan: Plan, source: Source) -> Iterator[Problem]:
+    if plan.oncall is None:
+        return
+    previous = durations.seconds(plan.oncall.rotation.secondary_after)
+    for i, step in enumerate(plan.oncall.escalation):
+        if durations.seconds(step.after) <= previous:
+            yield source.problem(
+                ("oncall", "escalation", i, "after"),
+                f"{step.after} must be "
+                "later than the step before it (and than "
+                "rotation.secondary_after)",
+                "plan/escalation-order",
+            )
+        previous = durations.seconds(step.after)
+
+
+def _overlaps(plan: Plan, source: Source) -> Iterator[Problem]:
+    for i, window in enumerate(plan.maintenance_windows):
+        spans = sorted((s.start, s.end, j) for j, s in enumerate(window.times))
+        for (_, end, _), (start, _, j) in itertools.pairwise(spans):
+            if start < end:
+                yield source.problem(
+                    ("maintenance_windows", i, "times", j),
+                    f"overlaps "
+                    f"another range of this window (starts {start}, before "
+                    f"{end}); merge them",
+                    "plan/time-overlap",
+                )
+
+
 def _maintenance(plan: Plan, source: Source) -> Iterator[Problem]:
     for i, window in enumerate(plan.maintenance_windows):
         at = ("maintenance_windows", i)
@@ -282,15 +352,24 @@ def _maintenance(plan: Plan, source: Source) -> Iterator[Problem]:
 def _names_or_ranges(
     source: Source, path: tuple[str | int, ...], text: str, names: tuple[str, ...]
 ) -> Iterator[Problem]:
-    for part in text.lower().split(":"):
+    parts = text.lower().split(":")
+    for part in parts:
         if part not in names and not part.isdigit():
             yield source.problem(
                 path,
                 f"{text!r} is not a valid value{suggest(part, names)} "
                 f"(use {names[0]}, {names[1]}, ... or a range such as "
-                f"{names[0]}:{names[4]})",
+                f"{names[1]}:{names[5]})",
                 "plan/calendar",
             )
+            return
+    order = [names.index(p) + 1 if p in names else int(p) for p in parts]
+    if len(parts) > 2 or order != sorted(order):
+        yield source.problem(
+            path,
+            f"{text!r} is not a forward range (Alertmanager's order is {names[0]}..{names[-1]})",
+            "plan/calendar",
+        )
 
 
 def _zones() -> set[str]:
@@ -322,6 +401,10 @@ CHECKS: tuple[Check, ...] = (
     _testable,
     _fixtures,
     _predictable,
+    _email_needs_smtp,
+    _teams,
+    _overlaps,
+    _escalation_order,
 )
 
 

@@ -23,6 +23,9 @@ class Target(Protocol):
 TARGETS: dict[str, str] = {
     "prometheus-rules": "eyewatch_gen.targets.prometheus_rules",
     "promtool-tests": "eyewatch_gen.targets.promtests",
+    "alertmanager": "eyewatch_gen.targets.alertmanager",
+    "routing-tests": "eyewatch_gen.targets.routing_tests",
+    "oncall": "eyewatch_gen.targets.oncall",
 }
 
 
