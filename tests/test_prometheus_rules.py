@@ -6,8 +6,8 @@ from typing import Any
 
 import yaml
 
-from eyewatch_gen.plan.catalog import format_number
 from eyewatch_gen.plan.load import load_plan_text
+from eyewatch_gen.plan.rules import format_number
 from eyewatch_gen.targets import prometheus_rules
 
 

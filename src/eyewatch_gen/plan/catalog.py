@@ -8,10 +8,12 @@ view instead of re-deriving expressions, so they can never disagree with each ot
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.dashboards import panel_links
 from eyewatch_gen.plan.model import Alert, Metric, Plan, Series
+from eyewatch_gen.plan.rules import AlertingRule, RecordingRule, RuleGroup, format_number
+from eyewatch_gen.plan.slo import slo_groups
 from eyewatch_gen.plan.testspec import (
     AlertTest,
     Phase,
@@ -21,48 +23,6 @@ from eyewatch_gen.plan.testspec import (
 )
 
 _SIMPLE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:")
-
-
-@dataclass(frozen=True)
-class RecordingRule:
-    """`record: name` / `expr:`, derived from plan metric (or SLO) `source`."""
-
-    record: str
-    expr: str
-    source: str
-    labels: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class AlertingRule:
-    """One Prometheus alerting rule, ready to serialise."""
-
-    name: str
-    expr: str
-    for_: str
-    severity: str
-    labels: dict[str, str]
-    annotations: dict[str, str]
-    keep_firing_for: str | None = None
-    alert: Alert | None = None
-    test: AlertTest | None = None
-
-
-@dataclass(frozen=True)
-class RuleGroup:
-    """The rules of one area: recording rules first, then alerts, in plan order."""
-
-    area: str
-    name: str
-    recording: list[RecordingRule] = field(default_factory=list)
-    alerting: list[AlertingRule] = field(default_factory=list)
-
-
-def format_number(value: float) -> str:
-    """A PromQL number literal without noise: 0.8 -> `0.8`, 500.0 -> `500`."""
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
 
 
 def signal(plan: Plan, name: str) -> str:
@@ -108,14 +68,16 @@ def alert_labels(plan: Plan, alert: Alert) -> dict[str, str]:
     return labels
 
 
-def alert_annotations(plan: Plan, alert: Alert) -> dict[str, str]:
-    """`summary`, `description`, `runbook_url`, then the plan's extra annotations."""
+def alert_annotations(plan: Plan, alert: Alert, dashboard: str | None = None) -> dict[str, str]:
+    """`summary`, `description`, `runbook_url`, `dashboard_url`, then the plan's extras."""
     annotations = {
         "summary": alert.summary,
         "description": alert.description or _default_description(plan, alert),
     }
     if alert.runbook:
         annotations["runbook_url"] = alert.runbook
+    if dashboard:
+        annotations["dashboard_url"] = dashboard
     annotations.update(sorted(alert.annotations.items()))
     return annotations
 
@@ -138,16 +100,15 @@ def rule_groups(plan: Plan) -> list[RuleGroup]:
             groups[metric.area].recording.append(
                 RecordingRule(metric.record, metric.expr.strip(), name)
             )
+    links = panel_links(plan)
     for alert in plan.alerts:
-        groups[alert_area(plan, alert)].alerting.append(_alerting_rule(plan, alert))
+        groups[alert_area(plan, alert)].alerting.append(_alerting_rule(plan, alert, links))
     for area, rule in [*_job_alerts(plan), *_absent_alerts(plan)]:
         groups[area].alerting.append(rule)
-    from eyewatch_gen.plan.slo import slo_groups  # slo builds on this module
-
     return [g for g in groups.values() if g.recording or g.alerting] + slo_groups(plan)
 
 
-def _alerting_rule(plan: Plan, alert: Alert) -> AlertingRule:
+def _alerting_rule(plan: Plan, alert: Alert, links: dict[str, str]) -> AlertingRule:
     expr = alert_expr(plan, alert)
     return AlertingRule(
         name=alert.name,
@@ -155,7 +116,7 @@ def _alerting_rule(plan: Plan, alert: Alert) -> AlertingRule:
         for_=alert.for_,
         severity=alert.severity,
         labels=alert_labels(plan, alert),
-        annotations=alert_annotations(plan, alert),
+        annotations=alert_annotations(plan, alert, links.get(alert.metric or "")),
         keep_firing_for=alert.keep_firing_for,
         alert=alert,
         test=_alert_test(plan, alert, expr),

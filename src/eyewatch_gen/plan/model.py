@@ -203,6 +203,34 @@ class AbsentGuard(Model):
     severity: Level = "P2"
 
 
+class PanelSpec(Model):
+    """How a metric appears on dashboards."""
+
+    type: Literal["timeseries", "stat", "gauge"] = "timeseries"
+    dashboard: Slug | None = Field(
+        None, description="Dashboard to put it on (default: the area's)."
+    )
+    min: float | None = None
+    max: float | None = None
+    hide: bool = Field(False, description="Keep the metric off every dashboard.")
+
+
+class Grafana(Model):
+    """Where Grafana and its data sources live (provisioning and alert links)."""
+
+    url: Url = Field(description="Grafana base URL; alerts link to their panel.")
+    prometheus_url: Url = "http://prometheus:9090"
+    elasticsearch_url: Url | None = None
+    folder: str = "Monitoring"
+
+
+class Dashboard(Model):
+    """An extra dashboard made of named metrics."""
+
+    title: str
+    metrics: list[MetricName] = Field(min_length=1)
+
+
 class Metric(Model):
     """A named signal: a PromQL expression that alerts and dashboards refer to."""
 
@@ -220,6 +248,7 @@ class Metric(Model):
         "tests (when there is no fixture).",
     )
     fixture: Fixture | None = Field(None, description="Raw series for generated tests.")
+    panel: PanelSpec = Field(default_factory=PanelSpec)
     absent: AbsentGuard | None = Field(
         None, description="Mark the metric critical: alert when its source series is absent."
     )
@@ -361,6 +390,8 @@ class Plan(Model):
     channels: dict[ChannelName, Channel]
     oncall: OnCall | None = None
     smtp: Smtp | None = None
+    grafana: Grafana | None = None
+    dashboards: dict[Slug, Dashboard] = Field(default_factory=dict)
     teams: dict[Slug, Team] = Field(default_factory=dict)
     inhibitions: list[Inhibition] = Field(default_factory=list)
     jobs: dict[Slug, Job] = Field(

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eyewatch_gen.plan import durations
-from eyewatch_gen.plan.catalog import AlertingRule, RecordingRule, RuleGroup, format_number
 from eyewatch_gen.plan.model import Plan, Slo
+from eyewatch_gen.plan.rules import AlertingRule, RecordingRule, RuleGroup, format_number
 
 AREA = "slo"
 SLI_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")

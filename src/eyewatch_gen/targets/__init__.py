@@ -26,6 +26,7 @@ TARGETS: dict[str, str] = {
     "alertmanager": "eyewatch_gen.targets.alertmanager",
     "routing-tests": "eyewatch_gen.targets.routing_tests",
     "oncall": "eyewatch_gen.targets.oncall",
+    "grafana": "eyewatch_gen.targets.grafana",
 }
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, yaml_artifact
 from eyewatch_gen.plan import durations
-from eyewatch_gen.plan.catalog import AlertingRule, RecordingRule, RuleGroup, rule_groups
+from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.rules import AlertingRule, RecordingRule, RuleGroup
 
 
 def render(plan: Plan) -> list[Artifact]:

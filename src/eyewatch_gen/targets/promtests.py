@@ -15,8 +15,9 @@ from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, yaml_artifact
 from eyewatch_gen.plan import arith, gotemplate
-from eyewatch_gen.plan.catalog import AlertingRule, rule_groups
+from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Plan, Series
+from eyewatch_gen.plan.rules import AlertingRule
 from eyewatch_gen.plan.testspec import AlertTest, Phase, for_minutes, series_text
 from eyewatch_gen.targets import slo_tests
 from eyewatch_gen.targets.prometheus_rules import rules_path

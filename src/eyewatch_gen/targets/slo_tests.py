@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from eyewatch_gen.plan import arith, gotemplate
-from eyewatch_gen.plan.catalog import AlertingRule
 from eyewatch_gen.plan.model import Plan, Slo
+from eyewatch_gen.plan.rules import AlertingRule
 from eyewatch_gen.plan.slo import AREA, budget, slo_groups, slo_labels
 
 CHECK_AT = 10  # minutes: every SLI window has samples, and `for` is 0 for burn-rate alerts

@@ -1,0 +1,50 @@
+"""Rule types shared by every rule-producing module: plain, frozen, ready to serialise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from eyewatch_gen.plan.model import Alert
+from eyewatch_gen.plan.testspec import AlertTest
+
+
+@dataclass(frozen=True)
+class RecordingRule:
+    """`record: name` / `expr:`, derived from plan metric (or SLO) `source`."""
+
+    record: str
+    expr: str
+    source: str
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AlertingRule:
+    """One Prometheus alerting rule, ready to serialise."""
+
+    name: str
+    expr: str
+    for_: str
+    severity: str
+    labels: dict[str, str]
+    annotations: dict[str, str]
+    keep_firing_for: str | None = None
+    alert: Alert | None = None
+    test: AlertTest | None = None
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """The rules of one area: recording rules first, then alerts, in plan order."""
+
+    area: str
+    name: str
+    recording: list[RecordingRule] = field(default_factory=list)
+    alerting: list[AlertingRule] = field(default_factory=list)
+
+
+def format_number(value: float) -> str:
+    """A PromQL number literal without noise: 0.8 -> `0.8`, 500.0 -> `500`."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)

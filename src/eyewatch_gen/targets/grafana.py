@@ -1,0 +1,184 @@
+"""Grafana dashboards and provisioning: `grafana/dashboards/<slug>.json`,
+`grafana/provisioning/{dashboards,datasources}.yml`.
+
+Dashboards are built with grafana-foundation-sdk (Grafana's own typed builders, schemaVersion
+42), the only module that imports it; the layout comes from `plan.dashboards`. Provisioning
+format: https://grafana.com/docs/grafana/latest/administration/provisioning/
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from grafana_foundation_sdk.builders import common as common_builders
+from grafana_foundation_sdk.builders import dashboard as builders
+from grafana_foundation_sdk.builders import gauge, prometheus, stat, timeseries
+from grafana_foundation_sdk.cog.encoder import JSONEncoder
+from grafana_foundation_sdk.models import common, dashboard
+
+from eyewatch_gen.artifacts import Artifact, json_artifact, yaml_artifact
+from eyewatch_gen.plan.dashboards import DashboardLayout, PanelLayout, layouts
+from eyewatch_gen.plan.model import Plan
+
+DASHBOARDS = "grafana/dashboards"
+PROMETHEUS = common.DataSourceRef(type_val="prometheus", uid="${datasource}")
+_PANELS: dict[str, Any] = {"timeseries": timeseries.Panel, "stat": stat.Panel, "gauge": gauge.Panel}
+
+
+def render(plan: Plan) -> list[Artifact]:
+    """Every dashboard, plus provisioning for dashboards and data sources."""
+    artifacts = [
+        json_artifact(f"{DASHBOARDS}/{board.slug}.json", build(plan, board))
+        for board in layouts(plan)
+    ]
+    artifacts.append(yaml_artifact("grafana/provisioning/dashboards.yml", _providers(plan)))
+    artifacts.append(yaml_artifact("grafana/provisioning/datasources.yml", _datasources(plan)))
+    return artifacts
+
+
+def build(plan: Plan, board: DashboardLayout) -> dict[str, Any]:
+    """One dashboard's JSON model as data."""
+    builder = (
+        builders.Dashboard(board.title)
+        .uid(board.uid)
+        .tags([plan.platform, "eyewatch-gen"])
+        .refresh("1m")
+        .time("now-6h", "now")
+        .timezone("utc")
+        .readonly()
+    )
+    for variable in _variables(board):
+        builder = builder.with_variable(variable)
+    for panel in board.panels:
+        if panel.kind == "row":
+            builder = builder.with_row(
+                builders.Row(panel.title).id(panel.id).grid_pos(_grid(panel))
+            )
+        else:
+            builder = builder.with_panel(_panel(panel))
+    data: dict[str, Any] = json.loads(JSONEncoder().encode(builder.build()))
+    return data
+
+
+def _variables(board: DashboardLayout) -> list[Any]:
+    result: list[Any] = [
+        builders.DatasourceVariable("datasource").label("Data source").type("prometheus")
+    ]
+    if "namespace" in board.variables:
+        result.append(
+            builders.QueryVariable("namespace")
+            .label("Namespace")
+            .datasource(PROMETHEUS)
+            .query("label_values(kube_namespace_status_phase, namespace)")
+            .include_all(True)
+            .all_value(".*")
+            .multi(True)
+            .refresh(dashboard.VariableRefresh.ON_TIME_RANGE_CHANGED)
+        )
+    return result
+
+
+def _grid(panel: PanelLayout) -> dashboard.GridPos:
+    return dashboard.GridPos(h=panel.h, w=panel.w, x=panel.x, y=panel.y)
+
+
+def _panel(panel: PanelLayout) -> Any:
+    if panel.kind == "alertlist":
+        return (
+            builders.Panel()
+            .id(panel.id)
+            .type("alertlist")
+            .title(panel.title)
+            .grid_pos(_grid(panel))
+        )
+    builder = (
+        _PANELS[panel.kind]()
+        .id(panel.id)
+        .title(panel.title)
+        .datasource(PROMETHEUS)
+        .grid_pos(_grid(panel))
+        .unit(panel.unit)
+        .thresholds(_thresholds(panel))
+        .with_target(_target(panel))
+    )
+    if panel.description:
+        builder = builder.description(panel.description)
+    if panel.min is not None:
+        builder = builder.min(panel.min)
+    if panel.max is not None:
+        builder = builder.max(panel.max)
+    if panel.kind == "timeseries":
+        builder = builder.thresholds_style(
+            common_builders.GraphThresholdsStyleConfig().mode(common.GraphThresholdsStyleMode.LINE)
+        ).legend(
+            common_builders.VizLegendOptions()
+            .show_legend(True)
+            .display_mode(common.LegendDisplayMode.LIST)
+            .placement(common.LegendPlacement.BOTTOM)
+        )
+    return builder
+
+
+def _target(panel: PanelLayout) -> prometheus.Dataquery:
+    query = prometheus.Dataquery().expr(panel.query).ref_id("A")
+    if panel.legend:
+        query = query.legend_format(panel.legend)
+    if panel.kind != "timeseries":
+        query = query.instant()
+    return query
+
+
+def _thresholds(panel: PanelLayout) -> builders.ThresholdsConfig:
+    steps = [dashboard.Threshold(value=value, color=colour) for value, colour in panel.thresholds]
+    return builders.ThresholdsConfig().mode(dashboard.ThresholdsMode.ABSOLUTE).steps(steps)
+
+
+def _providers(plan: Plan) -> dict[str, Any]:
+    folder = plan.grafana.folder if plan.grafana else "Monitoring"
+    return {
+        "apiVersion": 1,
+        "providers": [
+            {
+                "name": f"{plan.platform}-eyewatch-gen",
+                "folder": folder,
+                "type": "file",
+                "disableDeletion": True,
+                "allowUiUpdates": False,
+                "updateIntervalSeconds": 60,
+                "options": {
+                    "path": f"/var/lib/grafana/dashboards/{plan.platform}",
+                    "foldersFromFilesStructure": False,
+                },
+            }
+        ],
+    }
+
+
+def _datasources(plan: Plan) -> dict[str, Any]:
+    prometheus_url = plan.grafana.prometheus_url if plan.grafana else "http://prometheus:9090"
+    sources: list[dict[str, Any]] = [
+        {
+            "name": "Prometheus",
+            "uid": "prometheus",
+            "type": "prometheus",
+            "access": "proxy",
+            "url": prometheus_url,
+            "isDefault": True,
+            "editable": False,
+            "jsonData": {"timeInterval": "30s"},
+        }
+    ]
+    if plan.grafana and plan.grafana.elasticsearch_url:
+        sources.append(
+            {
+                "name": "Elasticsearch logs",
+                "uid": "elasticsearch-logs",
+                "type": "elasticsearch",
+                "access": "proxy",
+                "url": plan.grafana.elasticsearch_url,
+                "editable": False,
+                "jsonData": {"index": "logs-*", "timeField": "@timestamp"},
+            }
+        )
+    return {"apiVersion": 1, "datasources": sources}

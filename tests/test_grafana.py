@@ -1,0 +1,154 @@
+"""Grafana dashboards: schema-valid, laid out without overlap, and in step with the alerts."""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from jsonschema import Draft7Validator
+
+from conftest import MINIMAL, ROOT
+from eyewatch_gen.checks.schemas import errors, schema
+from eyewatch_gen.plan.catalog import rule_groups
+from eyewatch_gen.plan.dashboards import layouts, uid
+from eyewatch_gen.plan.load import load_plan, load_plan_text
+from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.targets import grafana
+
+DEFAULT = load_plan(ROOT / "plan.yaml").plan
+
+
+def _boards(plan: Plan = DEFAULT) -> dict[str, dict[str, Any]]:
+    return {
+        a.path.rsplit("/", 1)[1].removesuffix(".json"): json.loads(a.content)
+        for a in grafana.render(plan)
+        if a.path.endswith(".json")
+    }
+
+
+@pytest.mark.parametrize("plan", [DEFAULT, load_plan(MINIMAL).plan], ids=["default", "minimal"])
+def test_every_dashboard_validates_against_grafana_schema(plan: Plan) -> None:
+    for slug, board in _boards(plan).items():
+        assert errors("grafana-dashboard.json", board) == [], slug
+
+
+def test_timeseries_and_stat_options_validate_against_panel_schemas() -> None:
+    checked = 0
+    for board in _boards().values():
+        for panel in board["panels"]:
+            name = {
+                "timeseries": "grafana-panel-timeseries.json",
+                "stat": "grafana-panel-stat.json",
+            }.get(panel["type"])
+            if name and panel["type"] == "timeseries":
+                definitions = schema(name)["definitions"]
+                wrapped = {"$ref": "#/definitions/Options", "definitions": definitions}
+                assert list(Draft7Validator(wrapped).iter_errors(panel["options"])) == []
+                checked += 1
+    assert checked > 10
+
+
+def test_the_expected_dashboards_exist() -> None:
+    assert sorted(_boards()) == [
+        "backups",
+        "business",
+        "database",
+        "infrastructure",
+        "network",
+        "overview",
+        "service-health",
+        "user-experience",
+    ]
+
+
+def test_panels_do_not_overlap_and_ids_are_unique() -> None:
+    for slug, board in _boards().items():
+        ids = [p["id"] for p in board["panels"]]
+        assert len(ids) == len(set(ids)), slug
+        boxes = [p["gridPos"] for p in board["panels"]]
+        for a, b in combinations(boxes, 2):
+            apart = (
+                a["x"] + a["w"] <= b["x"]
+                or b["x"] + b["w"] <= a["x"]
+                or a["y"] + a["h"] <= b["y"]
+                or b["y"] + b["h"] <= a["y"]
+            )
+            assert apart, (slug, a, b)
+        assert all(box["x"] + box["w"] <= 24 for box in boxes)
+
+
+def test_uids_are_stable_short_and_unique() -> None:
+    first = [b["uid"] for b in _boards().values()]
+    assert first == [b["uid"] for b in _boards().values()]
+    assert len(set(first)) == len(first)
+    assert all(len(u) <= 40 for u in first)
+    long_uid = uid(DEFAULT, "a-very-long-dashboard-slug-that-goes-on-and-on")
+    assert len(long_uid) == 40
+    assert long_uid == uid(DEFAULT, "a-very-long-dashboard-slug-that-goes-on-and-on")
+
+
+def test_every_metric_is_on_its_area_dashboard() -> None:
+    boards = _boards()
+    for name, metric in DEFAULT.metrics.items():
+        queries = [t["expr"] for p in boards[metric.area]["panels"] for t in p.get("targets", [])]
+        wanted = metric.record or metric.expr.strip()
+        assert any(q.startswith(wanted) for q in queries), name
+
+
+def test_every_threshold_alert_threshold_is_drawn_on_its_panel() -> None:
+    for board in layouts(DEFAULT):
+        for panel in board.panels:
+            for alert in (a for a in DEFAULT.alerts if a.metric == panel.metric):
+                assert alert.threshold in [v for v, _ in panel.thresholds], alert.name
+
+
+def test_threshold_colours_follow_severity() -> None:
+    backups = next(b for b in layouts(DEFAULT) if b.slug == "backups")
+    oplog = next(p for p in backups.panels if p.metric == "oplog_backup_age")
+    assert oplog.thresholds == ((None, "green"), (1200, "orange"), (1800, "red"))
+
+
+def test_lower_bound_alerts_colour_below_the_threshold() -> None:
+    text = MINIMAL.read_text().replace('op: ">"\n    threshold: 0.9', 'op: "<"\n    threshold: 0.9')
+    board = next(b for b in layouts(load_plan_text(text).plan) if b.slug == "infra")
+    cpu = next(p for p in board.panels if p.metric == "cpu")
+    assert cpu.thresholds == ((None, "orange"), (0.9, "green"))
+
+
+def test_dashboard_urls_point_at_generated_panels() -> None:
+    boards = {b["uid"]: b for b in _boards().values()}
+    links = [
+        r.annotations["dashboard_url"]
+        for g in rule_groups(DEFAULT)
+        for r in g.alerting
+        if "dashboard_url" in r.annotations
+    ]
+    assert len(links) >= 15
+    for link in links:
+        parts = urlsplit(link)
+        board_uid = parts.path.split("/")[2]
+        panel_id = int(parts.query.removeprefix("viewPanel="))
+        assert panel_id in [p["id"] for p in boards[board_uid]["panels"]], link
+
+
+def test_overview_has_slo_stats_and_an_alert_list() -> None:
+    panels = _boards()["overview"]["panels"]
+    kinds = [p["type"] for p in panels]
+    assert kinds.count("stat") == 2 * len(DEFAULT.slos)
+    assert "alertlist" in kinds
+
+
+def test_provisioning_points_grafana_at_dashboards_and_datasources() -> None:
+    files = {
+        a.path: yaml.safe_load(a.content)
+        for a in grafana.render(DEFAULT)
+        if a.path.endswith(".yml")
+    }
+    providers = files["grafana/provisioning/dashboards.yml"]["providers"]
+    assert providers[0]["folder"] == "EyewearML" and providers[0]["type"] == "file"
+    types = [d["type"] for d in files["grafana/provisioning/datasources.yml"]["datasources"]]
+    assert types == ["prometheus", "elasticsearch"]
