@@ -12,6 +12,8 @@ from typing import Any
 from jinja2 import PackageLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from eyewatch_gen.plan import logstash
+
 
 @cache
 def environment() -> ImmutableSandboxedEnvironment:
@@ -25,6 +27,8 @@ def environment() -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters["md"] = markdown_cell
+    env.filters["ls_string"] = logstash.string
+    env.filters["ls_regex"] = logstash.regex
     return env
 
 

@@ -24,6 +24,7 @@ class Pattern:
     rule: str
     regex: str
     allowed: str
+    secret: bool = False  # never echo the value: it may be a credential
 
     def __get_pydantic_core_schema__(
         self, source: type[Any], handler: GetCoreSchemaHandler
@@ -32,10 +33,11 @@ class Pattern:
 
         def check(value: str) -> str:
             if not compiled.fullmatch(value):
+                shown = "this value" if self.secret else f"'{value[:80]}'"
                 raise PydanticCustomError(
                     self.rule,
-                    "'{value}' is not allowed: {allowed}",
-                    {"value": value[:80], "allowed": self.allowed},
+                    "{shown} is not allowed: {allowed}",
+                    {"shown": shown, "allowed": self.allowed},
                 )
             return value
 
@@ -144,5 +146,23 @@ ClockTime = Annotated[
         "clock-time",
         r"([01][0-9]|2[0-3]):[0-5][0-9]|24:00",
         "a 24-hour time HH:MM, e.g. 02:00 (24:00 ends a day)",
+    ),
+]
+ByteSize = Annotated[
+    str,
+    Pattern(
+        "byte-size",
+        r"[1-9][0-9]*(b|kb|mb|gb|tb|pb)",
+        "an Elasticsearch byte size such as 50gb or 500mb",
+    ),
+]
+EnvRef = Annotated[
+    str,
+    Pattern(
+        "secret-reference",
+        r"\$\{[A-Za-z_][A-Za-z0-9_.]*\}",
+        "a ${NAME} reference to an environment variable or Logstash keystore entry; never a "
+        "literal credential",
+        secret=True,
     ),
 ]

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from eyewatch_gen.plan import arith, durations, gotemplate, promql
 from eyewatch_gen.plan.fields import LEVELS
+from eyewatch_gen.plan.logstash import logstash_regex_error
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.source import Source
 from eyewatch_gen.plan.testspec import fire_and_quiet
@@ -316,6 +317,94 @@ def _overlaps(plan: Plan, source: Source) -> Iterator[Problem]:
                 )
 
 
+def _log_classes(plan: Plan, source: Source) -> Iterator[Problem]:
+    logging = plan.logging
+    if logging is None:
+        return
+    classes = sorted(logging.classes)
+    for i, log_source in enumerate(logging.sources):
+        if log_source.log_class not in logging.classes:
+            yield _dangling(
+                source,
+                ("logging", "sources", i, "class"),
+                "log class",
+                log_source.log_class,
+                classes,
+            )
+        if (log_source.format == "grok") != (log_source.pattern is not None):
+            yield source.problem(
+                ("logging", "sources", i),
+                "a grok source needs `pattern`; other formats take none",
+                "plan/log-format",
+            )
+    if logging.security and logging.security_class not in logging.classes:
+        yield _dangling(
+            source, ("logging", "security_class"), "log class", logging.security_class, classes
+        )
+    services = [s.service for s in logging.sources]
+    for i, service in enumerate(services):
+        if service in services[:i]:
+            yield source.problem(
+                ("logging", "sources", i, "service"),
+                f"{service!r} has two log sources",
+                "plan/duplicate-name",
+            )
+
+
+def _retention(plan: Plan, source: Source) -> Iterator[Problem]:
+    if plan.logging is None:
+        return
+    deletes = {
+        n: durations.seconds(c.retention.delete_after) for n, c in plan.logging.classes.items()
+    }
+    for name, spec in plan.logging.classes.items():
+        at = ("logging", "classes", name, "retention")
+        steps = [
+            ("warm_after", spec.retention.warm_after),
+            ("cold_after", spec.retention.cold_after),
+            ("delete_after", spec.retention.delete_after),
+        ]
+        previous = ("hot.max_age", durations.seconds(spec.retention.hot.max_age))
+        for key, value in steps:
+            if value is None:
+                continue
+            if durations.seconds(value) <= previous[1]:
+                yield source.problem(
+                    (*at, key),
+                    f"{value} must come after {previous[0]}; phases run hot, warm, cold, delete",
+                    "plan/phase-order",
+                )
+            previous = (key, durations.seconds(value))
+        longest = max(deletes.values())
+        if spec.audit and deletes[name] < longest:
+            yield source.problem(
+                (*at, "delete_after"),
+                "an audit class must be kept longest "
+                f"(another class keeps logs {durations.format_seconds(longest)})",
+                "plan/audit-retention",
+            )
+
+
+def _log_patterns(plan: Plan, source: Source) -> Iterator[Problem]:
+    if plan.logging is None:
+        return
+    patterns: list[tuple[Path, str, bool]] = []
+    for i, log_source in enumerate(plan.logging.sources):
+        if log_source.pattern:
+            patterns.append((("logging", "sources", i, "pattern"), log_source.pattern, True))
+        for j, drop in enumerate(log_source.drop):
+            if drop.matches is not None:
+                patterns.append(
+                    (("logging", "sources", i, "drop", j, "matches"), drop.matches, False)
+                )
+    for i, security in enumerate(plan.logging.security):
+        patterns.append((("logging", "security", i, "matches"), security.matches, False))
+    for path, text, grok in patterns:
+        error = logstash_regex_error(text, grok=grok)
+        if error:
+            yield source.problem(path, error, "plan/regex")
+
+
 def _maintenance(plan: Plan, source: Source) -> Iterator[Problem]:
     for i, window in enumerate(plan.maintenance_windows):
         at = ("maintenance_windows", i)
@@ -405,6 +494,9 @@ CHECKS: tuple[Check, ...] = (
     _teams,
     _overlaps,
     _escalation_order,
+    _log_classes,
+    _retention,
+    _log_patterns,
 )
 
 

@@ -94,6 +94,8 @@ def _rule(kind: str) -> str:
 def _message(detail: ErrorDetails) -> str:
     kind = detail["type"]
     given = detail.get("input")
+    if detail["loc"] and _secret_name(str(detail["loc"][-1])):
+        given = "<hidden>"
     if _TYPE_NAMES.get(kind):
         return f"expected {_TYPE_NAMES[kind]}, got {_describe(given)}"
     if kind == "literal_error":
@@ -116,10 +118,14 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {shown}" if not isinstance(value, str) else shown
 
 
+def _secret_name(key: str) -> bool:
+    return key in SECRET_KEYS or any(w in key for w in ("password", "token", "secret"))
+
+
 def _unknown_key(path: Path) -> str:
     key = str(path[-1])
     allowed = _allowed_keys(path[:-1])
-    if key in SECRET_KEYS or any(word in key for word in ("password", "token", "secret")):
+    if _secret_name(key):
         return (
             f"literal secret {key!r} is not allowed in the plan; reference a file that "
             f"holds it instead (allowed here: {', '.join(allowed)})"

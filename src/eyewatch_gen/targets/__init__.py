@@ -27,6 +27,9 @@ TARGETS: dict[str, str] = {
     "routing-tests": "eyewatch_gen.targets.routing_tests",
     "oncall": "eyewatch_gen.targets.oncall",
     "grafana": "eyewatch_gen.targets.grafana",
+    "logstash": "eyewatch_gen.targets.logstash",
+    "elasticsearch": "eyewatch_gen.targets.elasticsearch",
+    "logging-docs": "eyewatch_gen.targets.logging_docs",
 }
 
 

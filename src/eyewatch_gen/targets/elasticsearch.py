@@ -1,0 +1,137 @@
+"""Elasticsearch: `elasticsearch/ilm/<policy>.json` (body of `PUT _ilm/policy/<policy>`) and
+`elasticsearch/index-templates/<name>.json` (body of `PUT _index_template/<name>`), one each
+per log class. The templates create data streams bound to their class's policy and map the
+ECS fields the Logstash pipelines produce.
+ILM: https://www.elastic.co/guide/en/elasticsearch/reference/current/ilm-put-lifecycle.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eyewatch_gen.artifacts import Artifact, json_artifact
+from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.model import LogClass, Plan
+from eyewatch_gen.targets.logstash import dataset
+
+_KEYWORD = {"type": "keyword", "ignore_above": 1024}
+
+
+def render(plan: Plan) -> list[Artifact]:
+    """One ILM policy and one index template per log class."""
+    if plan.logging is None:
+        return []
+    artifacts = []
+    for name, spec in plan.logging.classes.items():
+        policy = policy_name(plan, name)
+        artifacts.append(json_artifact(f"elasticsearch/ilm/{policy}.json", ilm_policy(name, spec)))
+        artifacts.append(
+            json_artifact(
+                f"elasticsearch/index-templates/{policy}.json", index_template(plan, name, spec)
+            )
+        )
+    return artifacts
+
+
+def policy_name(plan: Plan, log_class: str) -> str:
+    """`<platform>-<class>`: the ILM policy and index template name."""
+    return f"{plan.platform}-{log_class}"
+
+
+def es_duration(text: str) -> str:
+    """A Prometheus duration in Elasticsearch time units (no weeks or years there)."""
+    seconds = int(durations.seconds(text))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def ilm_policy(name: str, spec: LogClass) -> dict[str, Any]:
+    """Hot (rollover), warm (shrink, force-merge), optional cold, then delete."""
+    retention = spec.retention
+    phases: dict[str, Any] = {
+        "hot": {
+            "min_age": "0ms",
+            "actions": {
+                "rollover": {
+                    "max_age": es_duration(retention.hot.max_age),
+                    "max_primary_shard_size": retention.hot.max_size,
+                },
+                "set_priority": {"priority": 100},
+            },
+        }
+    }
+    if retention.warm_after:
+        phases["warm"] = {
+            "min_age": es_duration(retention.warm_after),
+            "actions": {
+                "set_priority": {"priority": 50},
+                "shrink": {"number_of_shards": 1},
+                "forcemerge": {"max_num_segments": 1},
+                "readonly": {},
+            },
+        }
+    if retention.cold_after:
+        phases["cold"] = {
+            "min_age": es_duration(retention.cold_after),
+            "actions": {"set_priority": {"priority": 0}},
+        }
+    phases["delete"] = {"min_age": es_duration(retention.delete_after), "actions": {"delete": {}}}
+    return {
+        "policy": {
+            "_meta": {
+                "managed_by": "eyewatch-gen",
+                "log_class": name,
+                "description": spec.description or name,
+            },
+            "phases": phases,
+        }
+    }
+
+
+def index_template(plan: Plan, name: str, spec: LogClass) -> dict[str, Any]:
+    """A composable template making `logs-<platform>.<class>-*` data streams."""
+    return {
+        "index_patterns": [f"logs-{dataset(plan, name)}-*"],
+        "data_stream": {},
+        "priority": 200,
+        "template": {
+            "settings": {
+                "index.lifecycle.name": policy_name(plan, name),
+                "index.number_of_shards": 1,
+                "index.number_of_replicas": 1,
+            },
+            "mappings": {"properties": _ecs_mappings()},
+        },
+        "_meta": {"managed_by": "eyewatch-gen", "log_class": name, "audit": spec.audit},
+    }
+
+
+def _ecs_mappings() -> dict[str, Any]:
+    def group(**fields: Any) -> dict[str, Any]:
+        return {"properties": fields}
+
+    return {
+        "@timestamp": {"type": "date"},
+        "message": {"type": "match_only_text"},
+        "tags": _KEYWORD,
+        "data_stream": group(
+            type={"type": "constant_keyword"},
+            dataset={"type": "constant_keyword"},
+            namespace={"type": "constant_keyword"},
+        ),
+        "service": group(name=_KEYWORD, environment=_KEYWORD),
+        "log": group(level=_KEYWORD),
+        "event": group(category=_KEYWORD, outcome=_KEYWORD, action=_KEYWORD),
+        "http": group(
+            request=group(method=_KEYWORD),
+            response=group(status_code={"type": "integer"}),
+            version=_KEYWORD,
+        ),
+        "url": group(original={"type": "wildcard"}, path=_KEYWORD),
+        "source": group(ip={"type": "ip"}),
+        "user": group(name=_KEYWORD, id=_KEYWORD),
+        "user_agent": group(original=_KEYWORD),
+        "envoy": group(response_flags=_KEYWORD, details={"type": "match_only_text"}),
+    }

@@ -1,0 +1,155 @@
+"""Logs: Logstash pipelines that parse and mean what the plan says, ILM and index templates
+that validate against Elasticsearch's own schemas."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from logstash_pipeline_parser import Pipeline
+
+from conftest import ROOT
+from eyewatch_gen.checks.logstash_syntax import parse_error
+from eyewatch_gen.checks.schemas import errors
+from eyewatch_gen.plan import logstash
+from eyewatch_gen.plan.load import load_plan, load_plan_text
+from eyewatch_gen.problems import PlanError
+from eyewatch_gen.targets import elasticsearch
+from eyewatch_gen.targets import logstash as logstash_target
+
+PLAN_TEXT = (ROOT / "plan.yaml").read_text()
+DEFAULT = load_plan(ROOT / "plan.yaml").plan
+
+
+def _files(text: str = PLAN_TEXT) -> dict[str, str]:
+    plan = load_plan_text(text).plan
+    artifacts = [*logstash_target.render(plan), *elasticsearch.render(plan)]
+    return {a.path: a.content.decode() for a in artifacts}
+
+
+def test_a_pipeline_for_every_service_plus_intake_and_unmatched() -> None:
+    confs = sorted(p.rsplit("/", 1)[1] for p in _files() if p.endswith(".conf"))
+    assert DEFAULT.logging is not None
+    expected = sorted(
+        [f"{s.service}.conf" for s in DEFAULT.logging.sources] + ["intake.conf", "unmatched.conf"]
+    )
+    assert confs == expected
+
+
+def test_every_pipeline_parses() -> None:
+    for path, text in _files().items():
+        if path.endswith(".conf"):
+            assert parse_error(text) is None, path
+
+
+def test_three_classes_with_valid_ilm_policies_and_index_templates() -> None:
+    files = _files()
+    policies = {p: json.loads(t) for p, t in files.items() if "/ilm/" in p}
+    templates = {p: json.loads(t) for p, t in files.items() if "/index-templates/" in p}
+    assert len(policies) == len(templates) == 3
+    for document in policies.values():
+        assert errors("elasticsearch-ilm-policy.json", document) == []
+    for document in templates.values():
+        assert errors("elasticsearch-index-template.json", document) == []
+
+
+def test_security_logs_are_kept_longest_and_bound_to_their_policy() -> None:
+    files = _files()
+    security = json.loads(files["elasticsearch/ilm/eyewearml-security.json"])
+    assert security["policy"]["phases"]["delete"]["min_age"] == "365d"
+    template = json.loads(files["elasticsearch/index-templates/eyewearml-security.json"])
+    assert template["index_patterns"] == ["logs-eyewearml.security-*"]
+    assert template["template"]["settings"]["index.lifecycle.name"] == "eyewearml-security"
+
+
+def test_credentials_are_env_references_only() -> None:
+    for path, text in _files().items():
+        if path.endswith(".conf") and "elasticsearch {" in text:
+            assert 'password => "${ES_PASSWORD}"' in text, path
+
+
+def _ast_strings(node: Any) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list):
+        return [s for child in node for s in _ast_strings(child)]
+    return []
+
+
+def test_hostile_value_still_parses_and_means_the_same() -> None:
+    hostile = 'say "hi" \\ back\nslash } { => #'
+    text = PLAN_TEXT.replace(
+        '        - {field: "[url][original]", matches: "^/(healthz|readyz|livez)"}\n'
+        "    - service: istio-ingressgateway",
+        f'        - {{field: "[url][original]", equals: {json.dumps(hostile)}}}\n'
+        "    - service: istio-ingressgateway",
+        1,
+    )
+    conf = _files(text)["logstash/pipeline/web-frontend.conf"]
+    assert parse_error(conf) is None
+    assert hostile in _ast_strings(Pipeline(conf).parse())
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literal"),
+    [("^/healthz", r"/^\x2Fhealthz/"), (r"a\/b", r"/a\x2Fb/"), (r"\d+\.\d+", r"/\d+\.\d+/")],
+    ids=["slash", "escaped-slash", "escapes-kept"],
+)
+def test_regex_literals(pattern: str, literal: str) -> None:
+    assert logstash.regex(pattern) == literal
+    assert parse_error(f"filter {{\n  if [a] =~ {literal} {{\n    drop {{}}\n  }}\n}}\n") is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            'password: "${ES_PASSWORD}"',
+            "password: hunter2",
+            "logging.output.password: this value is not allowed: a ${NAME} reference",
+        ),
+        (
+            "warm_after: 7d, delete_after: 30d",
+            "warm_after: 40d, delete_after: 30d",
+            "delete_after: 30d must come after warm_after",
+        ),
+        ("delete_after: 365d}", "delete_after: 60d}", "an audit class must be kept longest"),
+        (
+            "max_size: 50gb}, warm_after: 7d",
+            "max_size: 50 GB}, warm_after: 7d",
+            "'50 GB' is not allowed: an Elasticsearch byte size",
+        ),
+        (
+            "{service: checkout, format: ecs}",
+            "{service: checkout, format: ecs, class: app}",
+            "unknown log class 'app'",
+        ),
+        (
+            "%{GREEDYDATA:message}'",
+            "%{GREEDYDATA:message} (unclosed'",
+            "does not compile as a regular expression",
+        ),
+        (
+            "{service: checkout, format: ecs}",
+            "{service: checkout, format: grok}",
+            "a grok source needs `pattern`",
+        ),
+    ],
+    ids=[
+        "literal-password",
+        "phase-order",
+        "audit-not-longest",
+        "bad-size",
+        "unknown-class",
+        "bad-grok",
+        "grok-without-pattern",
+    ],
+)
+def test_logging_plan_errors(old: str, new: str, expected: str) -> None:
+    assert old in PLAN_TEXT
+    with pytest.raises(PlanError) as caught:
+        load_plan_text(PLAN_TEXT.replace(old, new, 1))
+    rendered = [p.render() for p in caught.value.problems]
+    assert any(expected in line for line in rendered), rendered
+    assert not any("hunter2" in line for line in rendered)
