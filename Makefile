@@ -25,6 +25,10 @@ check: $(VENV)/.runtime ## Exit 1 when $(OUT)/ is stale
 validate: $(VENV)/.runtime
 	$(BIN)/eyewatch-gen validate $(PLAN)
 
+lint: $(VENV)/.dev tools ## Every check eyewatch-gen lint runs, plus ruff and mypy
+	$(MAKE) lint-code
+	$(BIN)/eyewatch-gen lint $(PLAN) --out $(OUT)
+
 lint-rules: $(VENV)/.runtime tools ## promtool: check and unit-test the generated rules
 	promtool check rules --lint-fatal $(OUT)/prometheus/rules/*.yml
 	promtool test rules $(OUT)/prometheus/tests/*.test.yml

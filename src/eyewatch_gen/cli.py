@@ -105,6 +105,77 @@ def check(plan: PlanArg = Path("plan.yaml"), out: OutOpt = Path("generated")) ->
 
 
 @app.command()
+def lint(
+    plan: PlanArg = Path("plan.yaml"),
+    out: OutOpt = Path("generated"),
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table (terminal), plain, json or github.")
+    ] = "table",
+    strict: Annotated[bool, typer.Option(help="Warnings fail too.")] = False,
+) -> None:
+    """Run every check on the generated tree: promtool, amtool, schemas, Logstash syntax,
+    the plan's policy and checks across files. Exit 1 on findings."""
+    from eyewatch_gen import report
+    from eyewatch_gen.checks.tools import MissingToolError
+    from eyewatch_gen.lint import lint as run_lint
+    from eyewatch_gen.plan.load import load_plan
+
+    if output_format not in ("table", "plain", "json", "github"):
+        raise UsageError(f"--format {output_format!r}: use table, plain, json or github")
+    loaded = load_plan(plan, _display(plan))
+    try:
+        if output_format == "table" and sys.stdout.isatty():
+            from rich.console import Console
+
+            with Console().status("running promtool, amtool, schemas and cross-checks"):
+                result = run_lint(out, loaded.plan)
+        else:
+            result = run_lint(out, loaded.plan)
+    except MissingToolError as error:
+        raise UsageError(str(error)) from None
+    if output_format == "json":
+        typer.echo(report.as_json(result.findings, result.checks), nl=False)
+    elif output_format == "github":
+        typer.echo(report.github(result.findings, str(out)), nl=False)
+    elif output_format == "table" and sys.stdout.isatty():
+        report.table(result.findings, result.checks)
+    else:
+        typer.echo(report.plain(result.findings), nl=False)
+    if result.failed(strict):
+        raise typer.Exit(1)
+
+
+@app.command()
+def diff(
+    base: Annotated[str, typer.Option(help="Base plan: a file, or a git ref (REF:PLAN).")],
+    plan: PlanArg = Path("plan.yaml"),
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="markdown or json.")
+    ] = "markdown",
+    fail_on: Annotated[
+        str | None, typer.Option(help="`downgrade`: exit 1 when an alert's severity is lowered.")
+    ] = None,
+) -> None:
+    """Summarise what changed for people (alerts, routing, windows, dashboards, retention)
+    between a base plan and this one, as Markdown for a pull-request comment."""
+    from eyewatch_gen import diff as plan_diff
+    from eyewatch_gen.plan.load import load_plan
+
+    if output_format not in ("markdown", "json") or fail_on not in (None, "downgrade"):
+        raise UsageError("use --format markdown|json and --fail-on downgrade")
+    current = load_plan(plan, _display(plan)).plan
+    result = plan_diff.diff_texts(plan_diff.read_base(base, plan), current, f"{base} (base)")
+    text = (
+        plan_diff.markdown(result, base)
+        if output_format == "markdown"
+        else plan_diff.as_json(result)
+    )
+    typer.echo(text, nl=False)
+    if fail_on == "downgrade" and result.downgrades:
+        raise typer.Exit(1)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the plan (for editors and yaml-language-server)."""
     from eyewatch_gen.plan.jsonschema import plan_schema_text

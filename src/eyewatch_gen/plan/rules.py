@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from eyewatch_gen.plan.fields import Level
 from eyewatch_gen.plan.model import Alert
 from eyewatch_gen.plan.testspec import AlertTest
 
@@ -25,7 +26,7 @@ class AlertingRule:
     name: str
     expr: str
     for_: str
-    severity: str
+    severity: Level
     labels: dict[str, str]
     annotations: dict[str, str]
     keep_firing_for: str | None = None

@@ -30,6 +30,7 @@ TARGETS: dict[str, str] = {
     "logstash": "eyewatch_gen.targets.logstash",
     "elasticsearch": "eyewatch_gen.targets.elasticsearch",
     "logging-docs": "eyewatch_gen.targets.logging_docs",
+    "alerts-docs": "eyewatch_gen.targets.alerts_docs",
 }
 
 

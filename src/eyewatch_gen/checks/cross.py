@@ -1,0 +1,146 @@
+"""Checks across generated files that no single tool can make: every alert reaches its
+level's receiver in the generated Alertmanager tree, every receiver is used, every
+`dashboard_url` points at a generated panel, every alerted metric is on a dashboard."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from eyewatch_gen.checks import Finding
+from eyewatch_gen.plan.model import Plan
+
+_MATCHER = re.compile(r'^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:\\.|[^"\\])*)"\s*$')
+
+
+def run(out: Path, plan: Plan) -> list[Finding]:
+    """Cross-file findings."""
+    alerts = _alerts(out)
+    return [*_routing(out, alerts), *_dashboard_links(out, alerts), *_metrics_shown(out, plan)]
+
+
+def _alerts(out: Path) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for path in sorted((out / "prometheus/rules").glob("*.yml")):
+        for group in yaml.safe_load(path.read_text())["groups"]:
+            found += [(path.relative_to(out).as_posix(), r) for r in group["rules"] if "alert" in r]
+    return found
+
+
+def matches(matcher: str, labels: dict[str, str]) -> bool:
+    """Whether an Alertmanager matcher string matches `labels`."""
+    parsed = _MATCHER.match(matcher)
+    if parsed is None:
+        return False
+    name, op, raw = parsed.groups()
+    value = raw.encode().decode("unicode_escape")
+    actual = labels.get(name, "")
+    if op in ("=", "!="):
+        return (actual == value) == (op == "=")
+    return (re.fullmatch(value, actual) is not None) == (op == "=~")
+
+
+def route_for(
+    tree: dict[str, Any], labels: dict[str, str], path: tuple[str, ...] = ()
+) -> tuple[str, tuple[str, ...]]:
+    """The receiver Alertmanager picks for `labels`, and the matchers on the way there."""
+    for child in tree.get("routes", []):
+        if all(matches(m, labels) for m in child.get("matchers", [])):
+            receiver, trail = route_for(child, labels, (*path, *child.get("matchers", [])))
+            return receiver or tree["receiver"], trail
+    return tree.get("receiver", ""), path
+
+
+def _routing(out: Path, alerts: list[tuple[str, dict[str, Any]]]) -> list[Finding]:
+    config_path = out / "alertmanager/alertmanager.yml"
+    if not config_path.is_file():
+        return []
+    config = yaml.safe_load(config_path.read_text())
+    root = config["route"]
+    findings, used = [], set()
+    for file, rule in alerts:
+        labels = {k: v for k, v in rule["labels"].items() if "{{" not in v}
+        labels["alertname"] = rule["alert"]
+        receiver, trail = route_for(root, labels)
+        used.add(receiver)
+        level = labels.get("severity", "")
+        if receiver == root["receiver"] or f'severity="{level}"' not in trail:
+            findings.append(
+                Finding(
+                    file,
+                    "cross/routing",
+                    f"{rule['alert']} ({level}) reaches {receiver}, not a receiver of its level",
+                )
+            )
+    for receiver in config.get("receivers", []):
+        if receiver["name"] not in used and receiver["name"] != root["receiver"]:
+            findings.append(
+                Finding(
+                    "alertmanager/alertmanager.yml",
+                    "cross/unused-receiver",
+                    f"receiver {receiver['name']} is used by no alert",
+                    "warning",
+                )
+            )
+    return findings
+
+
+def _dashboards(out: Path) -> dict[str, dict[str, Any]]:
+    boards = {}
+    for path in (out / "grafana/dashboards").glob("*.json"):
+        board = json.loads(path.read_text())
+        boards[board["uid"]] = board
+    return boards
+
+
+def _dashboard_links(out: Path, alerts: list[tuple[str, dict[str, Any]]]) -> list[Finding]:
+    boards = _dashboards(out)
+    findings = []
+    for file, rule in alerts:
+        link = rule.get("annotations", {}).get("dashboard_url")
+        if not link:
+            continue
+        parts = urlsplit(link)
+        segments = parts.path.split("/")
+        board = boards.get(segments[2]) if len(segments) > 2 else None
+        panel = parts.query.removeprefix("viewPanel=")
+        ids = {str(p["id"]) for p in board["panels"]} if board else set()
+        if board is None or panel not in ids:
+            findings.append(
+                Finding(
+                    file,
+                    "cross/dashboard-url",
+                    f"{rule['alert']} links to {link}, which is no generated dashboard panel",
+                )
+            )
+    return findings
+
+
+def _metrics_shown(out: Path, plan: Plan) -> list[Finding]:
+    queries = [
+        t.get("expr", "")
+        for board in _dashboards(out).values()
+        for panel in board["panels"]
+        for t in panel.get("targets", [])
+    ]
+    findings = []
+    for alert in plan.alerts:
+        if alert.metric is None:
+            continue
+        metric = plan.metrics[alert.metric]
+        wanted = metric.record or metric.expr.strip()
+        if not any(wanted in query for query in queries):
+            findings.append(
+                Finding(
+                    "grafana/dashboards",
+                    "cross/metric-shown",
+                    f"{alert.name}'s metric {alert.metric} is on no dashboard",
+                    "warning",
+                )
+            )
+    return findings

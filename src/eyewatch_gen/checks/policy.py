@@ -1,0 +1,72 @@
+"""The plan's own policy: runbooks, tests for every page, detection delay within the level's
+response time, and alerts tested only at their recorded series."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from eyewatch_gen.checks import Finding
+from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.catalog import rule_groups
+from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.testspec import dependencies, settle_minutes
+
+
+def run(out: Path, plan: Plan) -> list[Finding]:
+    """Policy findings for the plan and its generated tests."""
+    firing = _firing_tests(out)
+    findings = []
+    for group in rule_groups(plan):
+        file = f"prometheus/rules/{group.area}.rules.yml"
+        for rule in group.alerting:
+            if rule.alert is not None and rule.alert.runbook is None:
+                findings.append(
+                    Finding(file, "policy/runbook", f"{rule.name} has no runbook link", "warning")
+                )
+            if rule.severity in ("P1", "P2") and rule.name not in firing:
+                findings.append(
+                    Finding(
+                        file,
+                        "policy/page-tested",
+                        f"{rule.name} ({rule.severity}) has no firing test",
+                    )
+                )
+            if rule.test is not None and rule.test.level == "record":
+                findings.append(
+                    Finding(
+                        file,
+                        "policy/raw-tested",
+                        f"{rule.name} is tested only at its recorded series (no metric fixture)",
+                        "warning",
+                    )
+                )
+            delay = _detection_minutes(plan, rule.expr, rule.for_)
+            allowed = durations.seconds(plan.severities.level(rule.severity).response_time) / 60
+            if delay > allowed:
+                findings.append(
+                    Finding(
+                        file,
+                        "policy/detection-delay",
+                        f"{rule.name} can take "
+                        f"{delay} minutes to fire, beyond {rule.severity}'s "
+                        f"response time of {allowed:g} minutes",
+                        "warning",
+                    )
+                )
+    return findings
+
+
+def _firing_tests(out: Path) -> set[str]:
+    names: set[str] = set()
+    for path in (out / "prometheus/tests").glob("*.test.yml"):
+        for group in yaml.safe_load(path.read_text())["tests"]:
+            names |= {c["alertname"] for c in group["alert_rule_test"] if c["exp_alerts"]}
+    return names
+
+
+def _detection_minutes(plan: Plan, expr: str, for_: str) -> int:
+    """Rate window plus `for`, ignoring `offset` baselines (they delay nothing)."""
+    windows = [e.split(" offset ")[0] for e in dependencies(plan, [expr])]
+    return settle_minutes(windows) + round(durations.seconds(for_) / 60)

@@ -1,0 +1,47 @@
+"""Running the external validators (promtool, amtool) as subprocesses."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+PACKAGES = {
+    "promtool": "prometheus",
+    "amtool": "prometheus-alertmanager",
+    "prometheus": "prometheus",
+    "prometheus-alertmanager": "prometheus-alertmanager",
+}
+
+
+class MissingToolError(Exception):
+    """An external tool is not installed; the message names the package that provides it."""
+
+    def __init__(self, tool: str) -> None:
+        super().__init__(
+            f"{tool} is not installed: install the Debian package "
+            f"{PACKAGES.get(tool, tool)} (or run `make tools`)"
+        )
+        self.tool = tool
+
+
+def find(tool: str) -> str:
+    """The path of `tool`, or MissingToolError."""
+    path = shutil.which(tool)
+    if path is None:
+        raise MissingToolError(tool)
+    return path
+
+
+def run(
+    tool: str, *args: str | Path, cwd: Path | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run `tool ARGS`, capturing text output."""
+    return subprocess.run(
+        [find(tool), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+        timeout=timeout,
+    )

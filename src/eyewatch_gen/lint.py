@@ -1,0 +1,47 @@
+"""`eyewatch-gen lint`: every check on the generated tree and the plan, in one list.
+
+Checks are modules with `run(out, plan) -> list[Finding]`, listed in CHECKS and imported only
+when run. A missing external tool stops the run with one line naming its package.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from eyewatch_gen.checks import Finding
+from eyewatch_gen.plan.model import Plan
+
+CHECKS: dict[str, str] = {
+    "drift": "eyewatch_gen.checks.drift",
+    "schemas": "eyewatch_gen.checks.schemas",
+    "logstash": "eyewatch_gen.checks.logstash_syntax",
+    "promtool": "eyewatch_gen.checks.promtool",
+    "amtool": "eyewatch_gen.checks.amtool",
+    "policy": "eyewatch_gen.checks.policy",
+    "cross": "eyewatch_gen.checks.cross",
+}
+#: checks that need no external program (what `make bench` measures)
+OFFLINE = ("drift", "schemas", "logstash", "policy", "cross")
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """Findings of every check that ran."""
+
+    findings: list[Finding]
+    checks: list[str]
+
+    def failed(self, strict: bool) -> bool:
+        """Errors fail; with `strict`, warnings too."""
+        return any(f.level == "error" or strict for f in self.findings)
+
+
+def lint(out: Path, plan: Plan, only: tuple[str, ...] = tuple(CHECKS)) -> LintResult:
+    """Run the named checks (all by default) on `out`."""
+    findings: list[Finding] = []
+    for name in only:
+        module = importlib.import_module(CHECKS[name])
+        findings += module.run(out, plan)
+    return LintResult(sorted(findings), list(only))

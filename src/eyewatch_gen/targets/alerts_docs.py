@@ -1,0 +1,66 @@
+"""`docs/alerts.md`: the alert catalogue (the monitoring plan's "alert rules and thresholds"
+documentation), always true because it is generated from the same rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eyewatch_gen.artifacts import Artifact, text_artifact
+from eyewatch_gen.plan.catalog import rule_groups
+from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.routing import receivers_for, routes
+from eyewatch_gen.plan.rules import AlertingRule
+from eyewatch_gen.templating import render_template
+
+PATH = "docs/alerts.md"
+
+
+def render(plan: Plan) -> list[Artifact]:
+    """The alert catalogue."""
+    channels = {r.receiver: ", ".join(r.channels) for r in routes(plan)}
+    areas: dict[str, dict[str, Any]] = {}
+    for group in rule_groups(plan):
+        if not group.alerting:
+            continue
+        title = plan.areas[group.area].title if group.area in plan.areas else group.area
+        entry = areas.setdefault(group.area, {"title": title, "rows": []})
+        entry["rows"] += [_row(plan, rule, channels) for rule in group.alerting]
+    levels = [
+        {
+            "name": name,
+            "description": plan.severities.level(name).description,
+            "response_time": plan.severities.level(name).response_time,
+            "channels": plan.severities.level(name).notify,
+        }
+        for name in ("P1", "P2", "P3", "P4")
+    ]
+    return [
+        text_artifact(
+            PATH,
+            render_template(
+                "alerts.md.j2", platform=plan.platform, levels=levels, areas=list(areas.values())
+            ),
+        )
+    ]
+
+
+def _row(plan: Plan, rule: AlertingRule, channels: dict[str, str]) -> dict[str, str]:
+    alert = rule.alert
+    if alert is not None and alert.metric is not None:
+        condition = f"`{alert.metric}` {alert.op} {alert.threshold:g}"
+    else:
+        condition = f"`{' '.join(rule.expr.split())}`"
+    receiver = receivers_for(plan, rule.labels)[0]
+    dashboard = rule.annotations.get("dashboard_url")
+    runbook = rule.annotations.get("runbook_url")
+    return {
+        "name": rule.name,
+        "severity": rule.severity,
+        "condition": condition,
+        "for": rule.for_ if rule.for_ not in ("0s", "0m", "0") else "-",
+        "meaning": rule.annotations.get("description", rule.annotations["summary"]),
+        "response": plan.severities.level(rule.severity).response_time,
+        "channels": channels.get(receiver, receiver),
+        "runbook": f"[runbook]({runbook})" if runbook else "-",
+        "dashboard": f"[panel]({dashboard})" if dashboard else "-",
+    }
