@@ -152,3 +152,18 @@ def test_provisioning_points_grafana_at_dashboards_and_datasources() -> None:
     assert providers[0]["folder"] == "EyewearML" and providers[0]["type"] == "file"
     types = [d["type"] for d in files["grafana/provisioning/datasources.yml"]["datasources"]]
     assert types == ["prometheus", "elasticsearch"]
+
+
+def test_jsonschema_library_agrees_with_the_fast_validator() -> None:
+    """The lint uses jsonschema-rs; the reference implementation must agree on our outputs."""
+    from jsonschema.validators import validator_for
+
+    board = _boards()["infrastructure"]
+    loaded = schema("grafana-dashboard.json")
+    assert list(validator_for(loaded)(loaded).iter_errors(board)) == []
+    broken = {**board, "refresh": 60, "bogus": True}
+    assert (
+        len(errors("grafana-dashboard.json", broken))
+        == len(list(validator_for(loaded)(loaded).iter_errors(broken)))
+        == 2
+    )

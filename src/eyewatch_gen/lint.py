@@ -10,7 +10,7 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from eyewatch_gen.checks import Finding
+from eyewatch_gen.checks import Finding, tools
 from eyewatch_gen.plan.model import Plan
 
 CHECKS: dict[str, str] = {
@@ -40,8 +40,11 @@ class LintResult:
 
 def lint(out: Path, plan: Plan, only: tuple[str, ...] = tuple(CHECKS)) -> LintResult:
     """Run the named checks (all by default) on `out`."""
+    modules = [importlib.import_module(CHECKS[name]) for name in only]
+    for module in modules:  # fail fast, before the slow checks, when a tool is missing
+        for tool in getattr(module, "TOOLS", ()):
+            tools.find(tool)
     findings: list[Finding] = []
-    for name in only:
-        module = importlib.import_module(CHECKS[name])
+    for module in modules:
         findings += module.run(out, plan)
     return LintResult(sorted(findings), list(only))

@@ -12,6 +12,8 @@ from eyewatch_gen.plan.model import Plan
 CONFIG = "alertmanager/alertmanager.yml"
 TESTS = "alertmanager/routing-tests.yml"
 
+TOOLS = ("amtool",)
+
 
 def run(out: Path, plan: Plan) -> list[Finding]:
     """Findings from amtool; none when the config checks and every route test passes."""

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from eyewatch_gen.checks import Finding, tools
 from eyewatch_gen.plan.model import Plan
 
 _FAILED_ALERT = re.compile(r"alertname: ([^,\s]+), time: ([^,\s]+)")
+
+TOOLS = ("promtool",)
 
 
 def run(out: Path, plan: Plan) -> list[Finding]:
@@ -20,8 +24,11 @@ def run(out: Path, plan: Plan) -> list[Finding]:
         checked = tools.run("promtool", "check", "rules", "--lint-fatal", *rules)
         if checked.returncode:
             findings += _check_findings(out, checked.stdout + checked.stderr)
-    for test in tests:
-        result = tools.run("promtool", "test", "rules", test)
+    # One process per file (promtool prints FAILED blocks on stderr and file names on
+    # stdout, so a single run cannot say which file failed); run them side by side.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = list(pool.map(lambda t: tools.run("promtool", "test", "rules", t), tests))
+    for test, result in zip(tests, results, strict=True):
         if result.returncode:
             findings += _test_findings(out, test, result.stdout + result.stderr)
     return findings

@@ -1,4 +1,5 @@
-"""Validate generated files against the vendored JSON Schemas of the real products."""
+"""Validate generated files against the vendored JSON Schemas of the real products
+(with jsonschema-rs; the tests cross-check the verdicts with the jsonschema library)."""
 
 from __future__ import annotations
 
@@ -35,14 +36,21 @@ def schema(name: str) -> dict[str, Any]:
     return data
 
 
+@cache
+def _validator(name: str) -> Any:
+    # jsonschema-rs: the Elasticsearch index-template schema (515 definitions) takes 1.3 s per
+    # document with the pure-Python jsonschema and under a millisecond here.
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(schema(name))
+
+
 def errors(name: str, document: Any) -> list[str]:
     """Every violation of schema `name` in `document`, as `path: message`."""
-    from jsonschema.validators import validator_for
-
-    loaded = schema(name)
-    validator = validator_for(loaded)(loaded)
-    found = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
-    return [f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message[:300]}" for e in found]
+    found = sorted(
+        _validator(name).iter_errors(document), key=lambda e: [str(p) for p in e.instance_path]
+    )
+    return [f"{'/'.join(map(str, e.instance_path)) or '(root)'}: {e.message[:300]}" for e in found]
 
 
 def schema_for(path: str) -> str | None:
