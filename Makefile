@@ -50,12 +50,14 @@ schema: $(VENV)/.runtime ## Refresh plan.schema.json (editor completion)
 bench: $(VENV)/.runtime
 	$(BIN)/python bench/run.py
 
-tools: ## Install promtool and amtool from Debian when missing
-	@if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null; then \
-	  echo "installing promtool and amtool (Debian: prometheus, prometheus-alertmanager)"; \
+tools: ## Install promtool, amtool and blackbox_exporter from Debian when missing
+	@if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null \
+	    || ! command -v prometheus-blackbox-exporter >/dev/null; then \
+	  echo "installing promtool, amtool, blackbox_exporter (Debian: prometheus," \
+	    "prometheus-alertmanager, prometheus-blackbox-exporter)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    prometheus prometheus-alertmanager >/dev/null; \
+	    prometheus prometheus-alertmanager prometheus-blackbox-exporter >/dev/null; \
 	fi
 
 $(VENV)/bin/python:

@@ -128,9 +128,9 @@ def lint(
             from rich.console import Console
 
             with Console().status("running promtool, amtool, schemas and cross-checks"):
-                result = run_lint(out, loaded.plan)
+                result = run_lint(out, loaded.plan, warnings=loaded.warnings)
         else:
-            result = run_lint(out, loaded.plan)
+            result = run_lint(out, loaded.plan, warnings=loaded.warnings)
     except MissingToolError as error:
         raise UsageError(str(error)) from None
     if output_format == "json":

@@ -12,12 +12,15 @@ from pathlib import Path
 
 from eyewatch_gen.checks import Finding, tools
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.problems import Problem
 
 CHECKS: dict[str, str] = {
     "drift": "eyewatch_gen.checks.drift",
     "schemas": "eyewatch_gen.checks.schemas",
     "logstash": "eyewatch_gen.checks.logstash_syntax",
     "promtool": "eyewatch_gen.checks.promtool",
+    "prometheus-config": "eyewatch_gen.checks.prometheus_config",
+    "blackbox": "eyewatch_gen.checks.blackbox",
     "amtool": "eyewatch_gen.checks.amtool",
     "policy": "eyewatch_gen.checks.policy",
     "cross": "eyewatch_gen.checks.cross",
@@ -38,13 +41,18 @@ class LintResult:
         return any(f.level == "error" or strict for f in self.findings)
 
 
-def lint(out: Path, plan: Plan, only: tuple[str, ...] = tuple(CHECKS)) -> LintResult:
-    """Run the named checks (all by default) on `out`."""
+def lint(
+    out: Path, plan: Plan, only: tuple[str, ...] = tuple(CHECKS), warnings: tuple[Problem, ...] = ()
+) -> LintResult:
+    """Run the named checks (all by default) on `out`; the plan's own warnings join in."""
     modules = [importlib.import_module(CHECKS[name]) for name in only]
     for module in modules:  # fail fast, before the slow checks, when a tool is missing
         for tool in getattr(module, "TOOLS", ()):
             tools.find(tool)
-    findings: list[Finding] = []
+    findings = [
+        Finding(f"{w.file}:{w.line}:{w.column}", w.rule, f"{w.path}: {w.message}", "warning")
+        for w in warnings
+    ]
     for module in modules:
         findings += module.run(out, plan)
     return LintResult(sorted(findings), list(only))

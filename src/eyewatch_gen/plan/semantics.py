@@ -405,6 +405,81 @@ def _log_patterns(plan: Plan, source: Source) -> Iterator[Problem]:
             yield source.problem(path, error, "plan/regex")
 
 
+_JOB_SELECTOR = re.compile(r'\bjob\s*=\s*"([^"]+)"')
+
+
+def metric_job(plan: Plan, name: str) -> str | None:
+    """The scrape job providing metric `name`: its `job`, else the job="..." it selects."""
+    metric = plan.metrics[name]
+    if metric.job:
+        return metric.job
+    found = _JOB_SELECTOR.search(metric.expr)
+    return found.group(1) if found else None
+
+
+def _metric_jobs(plan: Plan, source: Source) -> Iterator[Problem]:
+    for name in plan.metrics:
+        job = metric_job(plan, name)
+        if job is None or job in plan.jobs:
+            continue
+        users = [a.name for a in plan.alerts if a.metric == name]
+        lost = f"; alerts {', '.join(users)} lose their source" if users else ""
+        yield source.problem(
+            ("metrics", name),
+            f"its scrape job {job!r} is not declared in jobs{suggest(job, plan.jobs)}{lost}",
+            "plan/undeclared-job",
+            key=True,
+            level="warning",
+        )
+
+
+def _scrape_windows(plan: Plan, source: Source) -> Iterator[Problem]:
+    """A rate window must span at least four scrapes, or the rate is noise or nothing."""
+    for name, metric in plan.metrics.items():
+        job = plan.jobs.get(metric_job(plan, name) or "")
+        if job is None:
+            continue
+        interval = durations.seconds(job.interval or plan.prometheus.scrape_interval)
+        windows = [
+            durations.seconds(w)
+            for w in re.findall(r"\[(\w+)(?::\w*)?\]", metric.expr)
+            if durations.is_duration(w)
+        ]
+        if windows and min(windows) < 4 * interval:
+            yield source.problem(
+                ("metrics", name, "expr"),
+                f"a [{durations.format_seconds(min(windows))}] "
+                f"window sees fewer than four scrapes of job "
+                f"{metric_job(plan, name)!r} (every "
+                f"{durations.format_seconds(interval)}); scrape it every "
+                f"{durations.format_seconds(min(windows) / 4)} or less, or widen "
+                "the window",
+                "plan/scrape-interval",
+            )
+
+
+def _probes(plan: Plan, source: Source) -> Iterator[Problem]:
+    names = [p.name for p in plan.probes]
+    for i, probe in enumerate(plan.probes):
+        at = ("probes", i)
+        if probe.name in names[:i]:
+            yield source.problem(
+                (*at, "name"), f"{probe.name!r} is already used", "plan/duplicate-name"
+            )
+        if probe.module == "http" and not re.match(r"https?://", probe.target):
+            yield source.problem(
+                (*at, "target"), "an http probe needs an http(s):// URL", "plan/probe"
+            )
+        if probe.module in ("tcp", "dns") and not re.fullmatch(r"[A-Za-z0-9.-]+:\d+", probe.target):
+            yield source.problem(
+                (*at, "target"), f"a {probe.module} probe needs host:port", "plan/probe"
+            )
+        if (probe.module == "dns") != (probe.query_name is not None):
+            yield source.problem(
+                at, "query_name goes with (and only with) dns probes", "plan/probe"
+            )
+
+
 def _maintenance(plan: Plan, source: Source) -> Iterator[Problem]:
     for i, window in enumerate(plan.maintenance_windows):
         at = ("maintenance_windows", i)
@@ -497,6 +572,9 @@ CHECKS: tuple[Check, ...] = (
     _log_classes,
     _retention,
     _log_patterns,
+    _metric_jobs,
+    _scrape_windows,
+    _probes,
 )
 
 

@@ -23,6 +23,8 @@ class Target(Protocol):
 TARGETS: dict[str, str] = {
     "prometheus-rules": "eyewatch_gen.targets.prometheus_rules",
     "promtool-tests": "eyewatch_gen.targets.promtests",
+    "prometheus-config": "eyewatch_gen.targets.prometheus_config",
+    "blackbox": "eyewatch_gen.targets.blackbox",
     "alertmanager": "eyewatch_gen.targets.alertmanager",
     "routing-tests": "eyewatch_gen.targets.routing_tests",
     "oncall": "eyewatch_gen.targets.oncall",

@@ -1,0 +1,61 @@
+"""blackbox_exporter modules: `blackbox/blackbox.yml`, one per kind of probe the plan uses
+(HTTP with TLS verification and the accepted status codes, TCP connect, DNS lookups).
+Format: https://github.com/prometheus/blackbox_exporter/blob/master/CONFIGURATION.md
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eyewatch_gen.artifacts import Artifact, yaml_artifact
+from eyewatch_gen.plan.model import Plan, Probe
+
+PATH = "blackbox/blackbox.yml"
+
+
+def render(plan: Plan) -> list[Artifact]:
+    """blackbox.yml (none when the plan probes nothing)."""
+    if not plan.probes:
+        return []
+    modules: dict[str, Any] = {}
+    for probe in plan.probes:
+        modules.setdefault(module_name(probe), module(probe))
+    return [yaml_artifact(PATH, {"modules": modules})]
+
+
+def module_name(probe: Probe) -> str:
+    """`http_2xx`, `http_200_301`, `tcp_connect` or `dns_<name>`."""
+    if probe.module == "http":
+        codes = "_".join(map(str, sorted(probe.expect_status))) or "2xx"
+        return f"http_{codes}"
+    if probe.module == "tcp":
+        return "tcp_connect"
+    return f"dns_{probe.name.replace('-', '_')}"
+
+
+def module(probe: Probe) -> dict[str, Any]:
+    """The module definition for a probe."""
+    if probe.module == "http":
+        return {
+            "prober": "http",
+            "timeout": "5s",
+            "http": {
+                "method": "GET",
+                "valid_status_codes": sorted(probe.expect_status),
+                "preferred_ip_protocol": "ip4",
+                "follow_redirects": True,
+                "fail_if_not_ssl": probe.target.startswith("https://"),
+            },
+        }
+    if probe.module == "tcp":
+        return {"prober": "tcp", "timeout": "5s", "tcp": {"preferred_ip_protocol": "ip4"}}
+    return {
+        "prober": "dns",
+        "timeout": "5s",
+        "dns": {
+            "query_name": probe.query_name,
+            "query_type": "A",
+            "preferred_ip_protocol": "ip4",
+            "valid_rcodes": ["NOERROR"],
+        },
+    }

@@ -1,0 +1,170 @@
+"""The Prometheus server configuration: `prometheus/prometheus.yml`.
+
+Global intervals and external labels, one scrape config per job and metrics path (Kubernetes
+service discovery with relabelling, or static targets), blackbox probe jobs relabelled to the
+exporter, the generated rule files, Alertmanager, and optional remote_write with credentials
+by file. Format: https://prometheus.io/docs/prometheus/latest/configuration/configuration/
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eyewatch_gen.artifacts import Artifact, yaml_artifact
+from eyewatch_gen.plan.model import Job, KubernetesDiscovery, Plan, Probe, RemoteWrite
+from eyewatch_gen.targets.blackbox import module_name
+from eyewatch_gen.targets.prometheus_rules import render as render_rules
+
+PATH = "prometheus/prometheus.yml"
+_META = "__meta_kubernetes_"
+
+
+def render(plan: Plan) -> list[Artifact]:
+    """prometheus.yml."""
+    return [yaml_artifact(PATH, config(plan))]
+
+
+def config(plan: Plan) -> dict[str, Any]:
+    """prometheus.yml as data."""
+    server = plan.prometheus
+    data: dict[str, Any] = {
+        "global": {
+            "scrape_interval": server.scrape_interval,
+            "scrape_timeout": server.scrape_timeout,
+            "evaluation_interval": server.evaluation_interval,
+            **({"external_labels": dict(server.external_labels)} if server.external_labels else {}),
+        },
+        "rule_files": rule_files(plan),
+        "alerting": {
+            "alertmanagers": [{"static_configs": [{"targets": list(server.alertmanagers)}]}]
+        },
+        "scrape_configs": [*_job_configs(plan), *_probe_configs(plan)],
+    }
+    if server.remote_write:
+        data["remote_write"] = [_remote_write(r) for r in server.remote_write]
+    return data
+
+
+def rule_files(plan: Plan) -> list[str]:
+    """The generated rule files, relative to prometheus.yml."""
+    return sorted(a.path.removeprefix("prometheus/") for a in render_rules(plan))
+
+
+def job_names(plan: Plan) -> list[str]:
+    """Every scrape config name (one per job and metrics path, plus probe modules)."""
+    return [c["job_name"] for c in config(plan)["scrape_configs"]]
+
+
+def _job_configs(plan: Plan) -> list[dict[str, Any]]:
+    configs = []
+    for name, job in plan.jobs.items():
+        for index, path in enumerate(job.metrics_paths):
+            suffix = "" if index == 0 else "-" + path.strip("/").replace("/", "-")
+            configs.append(_scrape_config(f"{name}{suffix}", name, job, path))
+    return configs
+
+
+def _scrape_config(config_name: str, job_name: str, job: Job, path: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"job_name": config_name}
+    if job.interval:
+        data["scrape_interval"] = job.interval
+    if job.timeout:
+        data["scrape_timeout"] = job.timeout
+    data["metrics_path"] = path
+    data["scheme"] = job.scheme
+    if job.honor_labels:
+        data["honor_labels"] = True
+    if job.ca_file:
+        data["tls_config"] = {"ca_file": job.ca_file}
+    if job.bearer_token_file:
+        data["authorization"] = {"type": "Bearer", "credentials_file": job.bearer_token_file}
+    if job.kubernetes is not None:
+        data["kubernetes_sd_configs"] = [_discovery(job.kubernetes)]
+        target_labels = [] if job.honor_labels else _kubernetes_labels(job.kubernetes)
+        data["relabel_configs"] = [*_keep(job.kubernetes), *target_labels, *_job_labels(job_name)]
+    else:
+        data["static_configs"] = [{"targets": list(job.static)}]
+        data["relabel_configs"] = _job_labels(job_name)
+    return data
+
+
+def _discovery(discovery: KubernetesDiscovery) -> dict[str, Any]:
+    data: dict[str, Any] = {"role": discovery.role}
+    if discovery.namespaces:
+        data["namespaces"] = {"names": list(discovery.namespaces)}
+    return data
+
+
+def _keep(discovery: KubernetesDiscovery) -> list[dict[str, Any]]:
+    rules = []
+    if discovery.service:
+        rules.append(_keep_rule(f"{_META}service_name", discovery.service))
+    if discovery.port:
+        port = {
+            "pod": "pod_container_port_name",
+            "endpoints": "endpoint_port_name",
+            "service": "service_port_name",
+        }.get(discovery.role)
+        if port:
+            rules.append(_keep_rule(f"{_META}{port}", discovery.port))
+    for label, value in sorted(discovery.labels.items()):
+        rules.append(_keep_rule(f"{_META}pod_label_{label}", value))
+    return rules
+
+
+def _keep_rule(source: str, regex: str) -> dict[str, Any]:
+    return {"source_labels": [source], "regex": regex, "action": "keep"}
+
+
+def _kubernetes_labels(discovery: KubernetesDiscovery) -> list[dict[str, Any]]:
+    """namespace/pod/node labels, as the plan's queries (and kube-prometheus) use them."""
+    if discovery.role == "node":
+        return [{"source_labels": [f"{_META}node_name"], "target_label": "node"}]
+    copies = [("namespace", "namespace"), ("pod_name", "pod")]
+    if discovery.role == "endpoints":
+        copies.append(("service_name", "service"))
+    return [
+        {"source_labels": [f"{_META}{source}"], "target_label": target} for source, target in copies
+    ]
+
+
+def _job_labels(job_name: str) -> list[dict[str, Any]]:
+    """`job` is the plan's job name for every path; `metrics_path` tells paths apart."""
+    return [
+        {"target_label": "job", "replacement": job_name},
+        {"source_labels": ["__metrics_path__"], "target_label": "metrics_path"},
+    ]
+
+
+def _probe_configs(plan: Plan) -> list[dict[str, Any]]:
+    modules: dict[str, list[Probe]] = {}
+    for probe in plan.probes:
+        modules.setdefault(module_name(probe), []).append(probe)
+    return [_probe_config(plan, module, probes) for module, probes in modules.items()]
+
+
+def _probe_config(plan: Plan, module: str, probes: list[Probe]) -> dict[str, Any]:
+    return {
+        "job_name": f"blackbox-{module}",
+        "metrics_path": "/probe",
+        "params": {"module": [module]},
+        "static_configs": [{"targets": [p.target], "labels": {"probe": p.name}} for p in probes],
+        "relabel_configs": [
+            {"source_labels": ["__address__"], "target_label": "__param_target"},
+            {"source_labels": ["__param_target"], "target_label": "instance"},
+            {"target_label": "__address__", "replacement": plan.prometheus.blackbox_exporter},
+            {"target_label": "job", "replacement": "blackbox"},
+        ],
+    }
+
+
+def _remote_write(remote: RemoteWrite) -> dict[str, Any]:
+    data: dict[str, Any] = {"url": remote.url}
+    if remote.password_file:
+        data["basic_auth"] = {
+            "username": remote.username or "",
+            "password_file": remote.password_file,
+        }
+    elif remote.bearer_token_file:
+        data["authorization"] = {"type": "Bearer", "credentials_file": remote.bearer_token_file}
+    return data
