@@ -19,6 +19,7 @@ Cli = Callable[..., Run]
 def tree(tmp_path: Path) -> Path:
     require_tool("promtool")
     require_tool("amtool")
+    require_tool("prometheus-blackbox-exporter")
     out = tmp_path / "generated"
     shutil.copytree(ROOT / "generated", out)
     return out
@@ -33,6 +34,8 @@ def test_lint_passes_on_the_default_plan(cli: Cli, tree: Path) -> None:
         "schemas",
         "logstash",
         "promtool",
+        "prometheus-config",
+        "blackbox",
         "amtool",
         "policy",
         "cross",
