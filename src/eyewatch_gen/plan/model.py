@@ -33,7 +33,9 @@ from eyewatch_gen.plan.fields import (
 class Model(BaseModel):
     """Base of every plan section: frozen, strict about types, unknown keys rejected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class Area(Model):
@@ -230,7 +232,10 @@ class Dashboard(Model):
     """An extra dashboard made of named metrics."""
 
     title: str
-    metrics: list[MetricName] = Field(min_length=1)
+    metrics: list[MetricName] = Field(
+        default_factory=list,
+        description="Metrics shown here besides those whose panel names this dashboard.",
+    )
 
 
 class Metric(Model):

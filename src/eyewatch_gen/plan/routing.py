@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.fields import LEVELS, Level
+from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Plan
 
 
@@ -54,6 +55,7 @@ def _tidy(seconds: float) -> str:
     return durations.format_seconds(round(seconds / step) * step)
 
 
+@per_plan
 def routes(plan: Plan) -> list[Route]:
     """Team routes first (more specific), then one route per level."""
     result = []

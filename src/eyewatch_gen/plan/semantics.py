@@ -480,6 +480,22 @@ def _probes(plan: Plan, source: Source) -> Iterator[Problem]:
             )
 
 
+def _panels(plan: Plan, source: Source) -> Iterator[Problem]:
+    boards = set(plan.areas) | set(plan.dashboards)
+    for name, metric in plan.metrics.items():
+        board = metric.panel.dashboard
+        if board is not None and board not in boards:
+            yield _dangling(
+                source, ("metrics", name, "panel", "dashboard"), "dashboard", board, boards
+            )
+    for slug, board_spec in plan.dashboards.items():
+        for j, metric_name in enumerate(board_spec.metrics):
+            if metric_name not in plan.metrics:
+                yield _dangling(
+                    source, ("dashboards", slug, "metrics", j), "metric", metric_name, plan.metrics
+                )
+
+
 def _maintenance(plan: Plan, source: Source) -> Iterator[Problem]:
     for i, window in enumerate(plan.maintenance_windows):
         at = ("maintenance_windows", i)
@@ -575,6 +591,7 @@ CHECKS: tuple[Check, ...] = (
     _metric_jobs,
     _scrape_windows,
     _probes,
+    _panels,
 )
 
 

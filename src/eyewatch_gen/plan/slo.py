@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Plan, Slo
 from eyewatch_gen.plan.rules import AlertingRule, RecordingRule, RuleGroup, format_number
 
@@ -45,6 +46,7 @@ def slo_labels(slo: Slo) -> dict[str, str]:
     return {"sloth_id": sloth_id(slo), "sloth_service": slo.service, "sloth_slo": slo.name}
 
 
+@per_plan
 def slo_groups(plan: Plan) -> list[RuleGroup]:
     """Three rule groups per SLO: SLI recordings, metadata, alerts."""
     groups = []

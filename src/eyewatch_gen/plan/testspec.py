@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Plan, Series
+from eyewatch_gen.plan.selectors import selectors
 
 _RANGE = re.compile(r"\[\s*([0-9a-z]+)\s*(?::\s*[0-9a-z]*)?\]")
 _OFFSET = re.compile(r"\boffset\s+([0-9a-z]+)")
-_IDENT = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
-_MATCHERS = re.compile(r"\{[^}]*\}")
-_GROUPING = re.compile(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")
-_STRINGS = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'')
 
 
 @dataclass(frozen=True)
@@ -41,18 +39,7 @@ class AlertTest:
     settle: int  # minutes until a phase's value is exact (the widest window)
     record: str | None = None  # record-level pending case: this series is injected
     pending_at_raw: bool = False  # the raw condition switches at once
-    names: frozenset[str] = field(default_factory=frozenset)
-
-    @property
-    def injected(self) -> frozenset[str]:
-        """Metric names of the series this test feeds."""
-        series = [*self.quiet.series, *self.firing.series]
-        fed = {s.series.split("{", 1)[0].strip() for s in series}
-        return frozenset(fed | ({self.record} if self.record else set()))
-
-    def clashes(self, other: AlertTest) -> bool:
-        """True when one test feeds series the other reads: they need separate groups."""
-        return bool(self.injected & (other.names | other.injected) or other.injected & self.names)
+    reads: tuple[str, ...] = ()  # the PromQL this test's alert evaluates, records included
 
 
 def for_minutes(text: str) -> int:
@@ -69,39 +56,6 @@ def settle_minutes(exprs: list[str]) -> int:
         durations.seconds(m) for e in exprs for m in _OFFSET.findall(e) if durations.is_duration(m)
     ]
     return math.ceil((max(ranges, default=0) + max(offsets, default=0)) / 60)
-
-
-def series_names(exprs: list[str]) -> set[str]:
-    """Metric names selected in `exprs` (over-approximate: identifiers not called)."""
-    names = set()
-    for expr in exprs:
-        text = _MATCHERS.sub(" ", _STRINGS.sub(" ", expr))
-        text = _GROUPING.sub(" ", _RANGE.sub(" ", text))
-        for match in _IDENT.finditer(text):
-            rest = text[match.end() :].lstrip()
-            if not rest.startswith("(") and match.group(0) not in _KEYWORDS:
-                names.add(match.group(0))
-    return names
-
-
-_KEYWORDS = frozenset(
-    {
-        "by",
-        "without",
-        "on",
-        "ignoring",
-        "group_left",
-        "group_right",
-        "offset",
-        "bool",
-        "and",
-        "or",
-        "unless",
-        "inf",
-        "nan",
-        "e",
-    }
-)
 
 
 def fire_and_quiet(plan: Plan, alert: Alert) -> tuple[float, float]:
@@ -129,13 +83,18 @@ def _range(unit: str, given: tuple[float, float] | None) -> tuple[float, float]:
     return (0.0, 1.0) if unit == "percentunit" else (0.0, math.inf)
 
 
+@per_plan
+def _records(plan: Plan) -> dict[str, str]:
+    return {m.record: m.expr for m in plan.metrics.values() if m.record}
+
+
 def dependencies(plan: Plan, exprs: list[str]) -> list[str]:
     """`exprs` plus the expressions of every recorded metric they read, transitively."""
-    by_record = {m.record: m.expr for m in plan.metrics.values() if m.record}
+    by_record = _records(plan)
     seen: list[str] = list(exprs)
     queue = list(exprs)
     while queue:
-        for name in series_names([queue.pop()]):
+        for name in {selector.name for selector in selectors(queue.pop())}:
             if name in by_record and by_record[name] not in seen:
                 seen.append(by_record[name])
                 queue.append(by_record[name])
@@ -152,7 +111,6 @@ def threshold_test(plan: Plan, alert: Alert, expr: str) -> AlertTest | None:
         series = tuple(metric.fixture.series)
         instant = settle_minutes(exprs) == 0
         record = metric.record if metric.record and not alert.guard else None
-        names = series_names(exprs) | {_name(s.series) for s in series}
         return AlertTest(
             "raw",
             dict(metric.fixture.labels),
@@ -161,13 +119,13 @@ def threshold_test(plan: Plan, alert: Alert, expr: str) -> AlertTest | None:
             settle_minutes(exprs),
             record,
             instant,
-            frozenset(names),
+            tuple(exprs),
         )
     if metric.record is None or alert.guard:
         return None
     labels = dict(metric.labels)
     injected = (Series(series=series_text(metric.record, labels), value="v"),)
-    reads = frozenset(series_names(dependencies(plan, [expr])) | {metric.record})
+    reads = tuple(dependencies(plan, [expr]))
     return AlertTest(
         "record",
         labels,
@@ -192,10 +150,6 @@ def selector_labels(selector: str) -> dict[str, str]:
     """Equality matchers of a selector: the labels `absent()` returns."""
     found = re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:\\.|[^"\\])*)"', selector)
     return {k: v.replace('\\"', '"').replace("\\\\", "\\") for k, v in found}
-
-
-def _name(series: str) -> str:
-    return series.split("{", 1)[0].strip()
 
 
 def _escape(value: str) -> str:

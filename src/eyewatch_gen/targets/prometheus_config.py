@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, yaml_artifact
+from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Job, KubernetesDiscovery, Plan, Probe, RemoteWrite
 from eyewatch_gen.targets.blackbox import module_name
-from eyewatch_gen.targets.prometheus_rules import render as render_rules
+from eyewatch_gen.targets.prometheus_rules import rules_path
 
 PATH = "prometheus/prometheus.yml"
 _META = "__meta_kubernetes_"
@@ -47,7 +48,8 @@ def config(plan: Plan) -> dict[str, Any]:
 
 def rule_files(plan: Plan) -> list[str]:
     """The generated rule files, relative to prometheus.yml."""
-    return sorted(a.path.removeprefix("prometheus/") for a in render_rules(plan))
+    areas = {group.area for group in rule_groups(plan)}
+    return sorted(rules_path(area).removeprefix("prometheus/") for area in areas)
 
 
 def job_names(plan: Plan) -> list[str]:

@@ -2,10 +2,11 @@
 
 Every alert gets a quiet case (just on the safe side of its threshold), a firing case (past
 the threshold for longer than `for`) and, where the timing is exact, a pending case (past the
-threshold for less than `for`: no alert yet). Alerts that read different series run side by
-side in one test group; alerts that share series go to the next group, so a file has as many
-groups as the most alerts sharing one series (promtool's cost grows with the square of the
-number of groups). Format: https://prometheus.io/docs/prometheus/latest/configuration/unit_testing_rules/
+threshold for less than `for`: no alert yet). Alerts that cannot see each other's series run
+side by side in one test group; the others go to the next group, so a file has as many groups
+as the most alerts reading one series (promtool's cost grows with the square of the number of
+groups). Format:
+https://prometheus.io/docs/prometheus/latest/configuration/unit_testing_rules/
 """
 
 from __future__ import annotations
@@ -16,8 +17,16 @@ from typing import Any
 from eyewatch_gen.artifacts import Artifact, yaml_artifact
 from eyewatch_gen.plan import arith, gotemplate
 from eyewatch_gen.plan.catalog import rule_groups
+from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Plan, Series
 from eyewatch_gen.plan.rules import AlertingRule
+from eyewatch_gen.plan.selectors import (
+    Selector,
+    SelectorIndex,
+    SeriesIndex,
+    parse_series,
+    selectors,
+)
 from eyewatch_gen.plan.testspec import AlertTest, Phase, for_minutes, series_text
 from eyewatch_gen.targets import slo_tests
 from eyewatch_gen.targets.prometheus_rules import rules_path
@@ -34,7 +43,7 @@ def render(plan: Plan) -> list[Artifact]:
     rule_files = [f"../rules/{rules_path(area).rsplit('/', 1)[1]}" for area in by_area]
     artifacts = []
     for area, rules in by_area.items():
-        groups = slo_tests.groups(plan) if area == slo_tests.AREA else _groups(rules)
+        groups = slo_tests.groups(plan) if area == slo_tests.AREA else _groups(plan, rules)
         if groups:
             artifacts.append(
                 yaml_artifact(
@@ -54,26 +63,94 @@ def test_path(area: str) -> str:
     return f"prometheus/tests/{area}.test.yml"
 
 
+@dataclass(frozen=True)
+class _Footprint:
+    """What a test puts into promtool's storage and what its alert looks at."""
+
+    fed: tuple[tuple[str, dict[str, str]], ...]  # concrete input series
+    produced: frozenset[str]  # records the rule files compute from the fed series
+    reads: tuple[Selector, ...]  # selectors of the alert and the records it reads
+
+
+def _footprint(plan: Plan, test: AlertTest) -> _Footprint:
+    series = [*test.quiet.series, *test.firing.series]
+    fed = [parse_series(s.series) for s in series]
+    if test.record:
+        fed.append((test.record, dict(test.labels)))
+    readers = _record_readers(plan)
+    produced: set[str] = set()
+    queue: list[tuple[str, dict[str, str] | None]] = list(fed)
+    while queue:  # records computed from fed series, then records computed from those
+        name, labels = queue.pop()
+        for record in readers.matching(name, labels):
+            if record not in produced:
+                produced.add(record)
+                queue.append((record, None))
+    reads = tuple(sel for expr in test.reads for sel in selectors(expr))
+    return _Footprint(tuple(fed), frozenset(produced), reads)
+
+
+@per_plan
+def _record_readers(plan: Plan) -> SelectorIndex:
+    """The recording rules' selectors, each with the record it computes."""
+    readers = SelectorIndex()
+    for group in rule_groups(plan):
+        for rule in group.recording:
+            for selector in selectors(rule.expr):
+                readers.add(selector, rule.record)
+    return readers
+
+
 @dataclass
 class _Round:
-    """One promtool test group: alerts whose input series do not overlap."""
+    """One promtool test group: tests that cannot see each other's series. A test clashes
+    with the group when it feeds a series a test there selects (directly, or through a
+    record computed from it), or the other way round."""
 
-    tests: list[AlertTest] = field(default_factory=list)
+    fed: SeriesIndex = field(default_factory=SeriesIndex)
+    produced: set[str] = field(default_factory=set)
+    reads: SelectorIndex = field(default_factory=SelectorIndex)
     series: Timeline = field(default_factory=dict)
     checks: list[dict[str, Any]] = field(default_factory=list)
 
+    def admits(self, footprint: _Footprint) -> bool:
+        """Whether `footprint` can join without either side seeing the other's series."""
+        for name, labels in footprint.fed:
+            if (
+                name in self.produced
+                or self.fed.contains(name, labels)
+                or self.reads.matching(name, labels)
+            ):
+                return False
+        if any(
+            self.reads.has_name(p) or self.fed.has_name(p) or p in self.produced
+            for p in footprint.produced
+        ):
+            return False
+        return not any(
+            sel.name in self.produced or self.fed.selected_by(sel) for sel in footprint.reads
+        )
 
-def _groups(rules: list[AlertingRule]) -> list[dict[str, Any]]:
+    def add(self, footprint: _Footprint) -> None:
+        """Account for `footprint`'s series in this group."""
+        for name, labels in footprint.fed:
+            self.fed.add(name, labels)
+        self.produced |= footprint.produced
+        for sel in footprint.reads:
+            self.reads.add(sel)
+
+
+def _groups(plan: Plan, rules: list[AlertingRule]) -> list[dict[str, Any]]:
     rounds: list[_Round] = []
     for rule in rules:
         if rule.test is None:
             continue
-        test = rule.test
-        slot = next((r for r in rounds if not any(test.clashes(t) for t in r.tests)), None)
+        footprint = _footprint(plan, rule.test)
+        slot = next((r for r in rounds if r.admits(footprint)), None)
         if slot is None:
             slot = _Round()
             rounds.append(slot)
-        slot.tests.append(test)
+        slot.add(footprint)
         _schedule(rule, rule.test, slot)
     return [_group_data(r) for r in rounds]
 
