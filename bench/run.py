@@ -39,20 +39,29 @@ class Result:
     met: bool | None
 
 
-def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one process."""
+def timed(
+    command: list[str], cwd: Path, env: dict[str, str], expect: tuple[int, ...] = (0,)
+) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one process; a wrong exit code stops the bench."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in expect:
+        raise SystemExit(f"bench: {' '.join(command)} exited {code} in {cwd}")
     return elapsed, usage.ru_maxrss / 1024
 
 
 def paired(
-    command: list[str], cwd: Path, env: dict[str, str], repeat: int, before: list[str] | None = None
+    command: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    repeat: int,
+    before: list[str] | None = None,
+    expect: tuple[int, ...] = (0,),
 ) -> tuple[float, float, float]:
     """Median ratio, median seconds and max RSS, alternating B0 and the command."""
     ratios, seconds, rss = [], [], 0.0
@@ -60,7 +69,7 @@ def paired(
         if before:
             subprocess.run(before, cwd=cwd, env=env, check=False, capture_output=True)
         base, _ = timed([PYTHON, "-c", "pass"], cwd, env)
-        took, peak = timed(command, cwd, env)
+        took, peak = timed(command, cwd, env, expect)
         ratios.append(took / base)
         seconds.append(took)
         rss = max(rss, peak)
@@ -75,8 +84,9 @@ def measure(
     repeat: int,
     target: float | None,
     before: list[str] | None = None,
+    expect: tuple[int, ...] = (0,),
 ) -> Result:
-    ratio, seconds, rss = paired([*CLI, *args], work, env, repeat, before)
+    ratio, seconds, rss = paired([*CLI, *args], work, env, repeat, before, expect)
     met = None if target is None else ratio <= target
     shown = "-" if target is None else f"<= {target:g}x B0"
     print(
@@ -135,8 +145,9 @@ def main() -> None:
         subprocess.run([*CLI, "render"], cwd=default, env=env, check=True, capture_output=True)
         results.append(measure("check, no change (fast path)", ["check"], default, env, repeat, 4))
         no_cache = {**env, "XDG_CACHE_HOME": str(root / "empty-cache")}
+        forget = ["rm", "-rf", str(root / "empty-cache")]
         results.append(
-            measure("check, in sync (no cache)", ["check"], default, no_cache, repeat, None)
+            measure("check, in sync (no cache)", ["check"], default, no_cache, repeat, None, forget)
         )
         results.append(
             measure(
@@ -147,6 +158,7 @@ def main() -> None:
                 repeat,
                 None,
                 ["sh", "-c", "echo '# edit' >> generated/docs/alerts.md"],
+                expect=(1,),
             )
         )
         results.append(
@@ -183,7 +195,9 @@ def main() -> None:
             if alerts > 1000:
                 subprocess.run([*CLI, "render"], cwd=work, env=env, check=True, capture_output=True)
                 results.append(
-                    measure(f"check no cache, {name}", ["check"], work, no_cache, reps, None)
+                    measure(
+                        f"check no cache, {name}", ["check"], work, no_cache, reps, None, forget
+                    )
                 )
         print("marginal costs")
         sizes = {"alerts": ((1000, 0), (3000, 0)), "dashboards": ((0, 50), (0, 150))}
