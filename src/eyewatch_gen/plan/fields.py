@@ -120,8 +120,8 @@ SecretFile = Annotated[
     str,
     Pattern(
         "secret-file",
-        r"/[A-Za-z0-9._/-]+",
-        "an absolute path to a file on the Alertmanager host, e.g. /etc/alertmanager/secrets/pd",
+        r"(?!.*/\.\.(?:/|$))/[A-Za-z0-9._/-]+",
+        "an absolute path (no `..`) to a file on the host, e.g. /etc/alertmanager/secrets/pd",
     ),
 ]
 Url = Annotated[

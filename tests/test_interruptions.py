@@ -1,0 +1,117 @@
+"""A render killed at any point leaves the output exactly as before (or completely new), and
+two renders at once never leave a mixed tree."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.plans import plan as synthetic_plan
+from conftest import MINIMAL
+from eyewatch_gen import writer
+from eyewatch_gen.artifacts import Artifact
+from eyewatch_gen.pipeline import render_all
+from eyewatch_gen.plan.load import load_plan, load_plan_text
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _as_tree(artifacts: list[Artifact]) -> dict[str, bytes]:
+    files = [*artifacts, writer.manifest_artifact(artifacts)]
+    return {a.path: a.content for a in files}
+
+
+@pytest.fixture(scope="module")
+def old_and_new() -> tuple[list[Artifact], list[Artifact]]:
+    text = MINIMAL.read_text()
+    old = render_all(load_plan_text(text).plan)
+    new = render_all(load_plan_text(text.replace("threshold: 0.9", "threshold: 0.95")).plan)
+    return old, new
+
+
+def test_a_failure_at_every_write_leaves_the_previous_tree(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    old_and_new: tuple[list[Artifact], list[Artifact]],
+) -> None:
+    old, new = old_and_new
+    out = tmp_path / "generated"
+    writer.write_tree(out, old)
+    expected = _tree(out)
+    real_write = Path.write_bytes
+    for fail_at in range(len(new) + 1):  # the last write is the MANIFEST
+        calls = [0]
+
+        def flaky(self: Path, data: bytes, _calls: list[int] = calls, _at: int = fail_at) -> int:
+            _calls[0] += 1
+            if _calls[0] > _at:
+                raise OSError(28, "No space left on device")
+            return real_write(self, data)
+
+        monkeypatch.setattr(Path, "write_bytes", flaky)
+        with pytest.raises(OSError):
+            writer.write_tree(out, new)
+        monkeypatch.setattr(Path, "write_bytes", real_write)
+        assert _tree(out) == expected, f"failure after {fail_at} writes"
+    assert [p.name for p in tmp_path.iterdir()] == ["generated"]
+
+
+def test_sigkill_mid_render_leaves_old_or_new_tree(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    text = synthetic_plan(1500, 20)
+    plan.write_text(text)
+    out = tmp_path / "generated"
+    old_plan = load_plan(plan).plan
+    writer.write_tree(out, render_all(old_plan))
+    old = _tree(out)
+    plan.write_text(text.replace("threshold: 0.8", "threshold: 0.85"))
+    new = _as_tree(render_all(load_plan(plan).plan))
+    outcomes = set()
+    for delay in (0.2, 0.6, 1.0, 1.5, 2.2, 3.0):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "eyewatch_gen", "render", str(plan), "--out", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        current = _tree(out)
+        assert current in (old, new), f"mixed tree after SIGKILL at {delay}s"
+        outcomes.add("old" if current == old else "new")
+        if current == new:
+            writer.write_tree(out, render_all(old_plan))
+    assert "old" in outcomes  # at least one kill landed mid-render
+    writer.write_tree(out, render_all(old_plan))  # and the next render cleans up
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["generated", "plan.yaml"]
+
+
+def test_two_renders_at_once_never_mix(
+    tmp_path: Path, old_and_new: tuple[list[Artifact], list[Artifact]]
+) -> None:
+    old, new = old_and_new
+    out = tmp_path / "generated"
+    trees = (_as_tree(old), _as_tree(new))
+    for _ in range(5):
+        threads = [
+            threading.Thread(target=writer.write_tree, args=(out, artifacts))
+            for artifacts in (old, new, old, new)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert _tree(out) in trees
