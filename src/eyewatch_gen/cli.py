@@ -188,6 +188,88 @@ def diff(
 
 
 @app.command()
+def drill(
+    plan: PlanArg = Path("plan.yaml"),
+    out: OutOpt = Path("generated"),
+    alert: Annotated[list[str] | None, typer.Option(help="Alert to fire (repeatable).")] = None,
+    level: Annotated[
+        list[str] | None,
+        typer.Option(help="Fire one alert of this level (repeatable; default P1 to P4)."),
+    ] = None,
+    open_window: Annotated[
+        list[str] | None,
+        typer.Option(help="Treat this maintenance window as open now (repeatable)."),
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for notifications.")] = 120,
+) -> None:
+    """Fire alerts end to end through the generated rules and Alertmanager config in DIR, on a
+    real Prometheus and Alertmanager (loopback only), and show which receivers each reaches,
+    against the plan. Exit 1 when any differs."""
+    from eyewatch_gen.checks.tools import MissingToolError
+    from eyewatch_gen.drill import runner
+    from eyewatch_gen.plan.load import load_plan
+
+    loaded = load_plan(plan, _display(plan))
+    levels = level if level or alert else ["P1", "P2", "P3", "P4"]
+    if any(item not in ("P1", "P2", "P3", "P4") for item in levels or []):
+        raise UsageError("--level takes P1, P2, P3 or P4")
+    windows = {w.name for w in loaded.plan.maintenance_windows}
+    unknown = sorted(set(open_window or []) - windows)
+    if unknown:
+        raise UsageError(f"--open-window {', '.join(unknown)}: no such maintenance window")
+    try:
+        selected = runner.select(loaded.plan, alert or [], levels or [])
+        report = runner.run(loaded.plan, out, selected, timeout, open_window or [])
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    except MissingToolError as error:
+        raise UsageError(str(error)) from None
+    _print_drill(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_drill(report: object) -> None:
+    from eyewatch_gen.drill.runner import DrillReport
+
+    assert isinstance(report, DrillReport)
+    rows = [
+        (
+            o.alert + ("" if o.drilled else " (also fired)"),
+            o.level,
+            ", ".join(o.expected) or "nothing (inhibited or muted)",
+            ", ".join(o.got) or "nothing",
+            "-" if o.seconds is None else f"{o.seconds}s",
+            o.timing,
+            "ok" if o.ok else "MISMATCH",
+        )
+        for o in report.outcomes
+    ]
+    rows += [(name, "?", "-", "never fired", "-", "-", "MISSING") for name in report.missing]
+    headers = ("alert", "level", "expected receivers", "got", "to notification", "for", "verdict")
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*headers)
+        for row in rows:
+            table.add_row(*row)
+        Console().print(table)
+    else:
+        typer.echo(" | ".join(headers))
+        for row in rows:
+            typer.echo(" | ".join(row))
+    typer.echo(
+        "drill: "
+        + (
+            "every alert reached exactly its receivers"
+            if report.ok
+            else "MISMATCH: see the rows above"
+        )
+    )
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the plan (for editors and yaml-language-server)."""
     from eyewatch_gen.plan.jsonschema import plan_schema_text

@@ -1,0 +1,351 @@
+"""Run a fire drill: start Prometheus and Alertmanager on loopback with the generated rules and
+routing, feed the drilled alerts' firing inputs from a synthetic exporter, and see which
+receivers (and channels) each alert reaches, compared with the plan.
+
+Everything listens on 127.0.0.1 in a temporary directory; every process is stopped on
+success, failure and Ctrl-C; no secret is needed (receivers point at local sinks).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from eyewatch_gen.checks import tools
+from eyewatch_gen.checks.cross import matches, route_for
+from eyewatch_gen.drill import configs
+from eyewatch_gen.drill.exporter import ExportedSeries, serve
+from eyewatch_gen.drill.sinks import Delivery, Inbox, SmtpSink, http_sink
+from eyewatch_gen.plan import arith, durations
+from eyewatch_gen.plan.catalog import rule_groups
+from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.routing import default_receiver, routes
+from eyewatch_gen.plan.rules import AlertingRule
+from eyewatch_gen.plan.selectors import parse_series
+from eyewatch_gen.targets import alertmanager
+
+SCALE = 60  # `for: 5m` becomes 5s in the drill
+
+
+@dataclass
+class Outcome:
+    """One alert seen in the drill."""
+
+    alert: str
+    level: str
+    expected: list[str]  # receiver:channel pairs the plan says it must reach
+    got: list[str]
+    seconds: float | None  # from first scrape to first notification
+    timing: str  # how `for` was treated
+    drilled: bool  # selected (False: fired alongside, e.g. inhibited)
+
+    @property
+    def ok(self) -> bool:
+        """Reached exactly the expected receivers and channels."""
+        return sorted(self.expected) == sorted(self.got)
+
+
+@dataclass
+class DrillReport:
+    """Every alert that fired during the drill, and whether each behaved as planned."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # drilled alerts that never fired
+
+    @property
+    def ok(self) -> bool:
+        """All as planned."""
+        return not self.missing and all(o.ok for o in self.outcomes)
+
+
+def drillable(rule: AlertingRule) -> bool:
+    """Alerts whose firing value shows at once (gauges or an injected record)."""
+    test = rule.test
+    return test is not None and test.settle == 0 and bool(test.firing.series)
+
+
+def select(plan: Plan, names: list[str], levels: list[str]) -> list[AlertingRule]:
+    """The named alerts, plus the first drillable alert of each requested level."""
+    alerts = [r for g in rule_groups(plan) for r in g.alerting]
+    chosen = [r for r in alerts if r.name in names]
+    unknown = sorted(set(names) - {r.name for r in chosen})
+    if unknown:
+        raise ValueError(f"no alert named {', '.join(unknown)}")
+    for level in levels:
+        # prefer an alert no chosen P1 would inhibit (same service), so each level shows
+        pages = {r.labels.get("service") for r in chosen if r.severity == "P1"}
+        fits = [r for r in alerts if r.severity == level and drillable(r) and r not in chosen]
+        candidate = next(
+            (r for r in fits if r.labels.get("service") not in pages), next(iter(fits), None)
+        )
+        if candidate is None:
+            raise ValueError(
+                f"no {level} alert can be drilled quickly (its inputs need a "
+                "rate window of history); name one with --alert"
+            )
+        chosen.append(candidate)
+    return chosen
+
+
+def exported(rules: list[AlertingRule]) -> list[ExportedSeries]:
+    """The firing inputs of `rules` (the same series the promtool tests use)."""
+    series: dict[str, ExportedSeries] = {}
+    for rule in rules:
+        assert rule.test is not None
+        phase = rule.test.firing
+        for item in phase.series:
+            name, labels = parse_series(item.series)
+            key = item.series
+            if item.value is not None:
+                series[key] = ExportedSeries(
+                    name, tuple(sorted(labels.items())), value=arith.evaluate(item.value, phase.v)
+                )
+            else:
+                assert item.rate is not None
+                series[key] = ExportedSeries(
+                    name, tuple(sorted(labels.items())), rate=arith.evaluate(item.rate, phase.v)
+                )
+    return list(series.values())
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def _process(command: list[str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=2) as response:
+        return json.loads(response.read())
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{log.stem} exited: {log.read_text()[-500:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not become ready")
+
+
+def channel_names(plan: Plan) -> dict[tuple[str, str], str]:
+    """(receiver, sink channel id such as `webhook-0`) -> the plan's channel name."""
+    kinds = ("pagerduty", "opsgenie", "webhook", "email")
+    receivers = {default_receiver(plan): tuple(plan.severities.P3.notify)}
+    receivers.update({r.receiver: r.channels for r in routes(plan)})
+    names = {}
+    for receiver, channels in receivers.items():
+        for kind in kinds:
+            of_kind = [c for c in channels if plan.channels[c].type == kind]
+            names.update({(receiver, f"{kind}-{i}"): c for i, c in enumerate(of_kind)})
+    return names
+
+
+def expected_for(
+    plan: Plan, labels: dict[str, str], firing: list[dict[str, str]], open_windows: list[str]
+) -> list[str]:
+    """receiver:channel pairs `labels` must reach, after inhibition and muting."""
+    config = alertmanager.config(plan)
+    for rule in config["inhibit_rules"]:
+        for source in firing:
+            if source is labels:
+                continue
+            if (
+                all(matches(m, source) for m in rule["source_matchers"])
+                and all(matches(m, labels) for m in rule["target_matchers"])
+                and all(source.get(k) == labels.get(k) for k in rule.get("equal", []))
+            ):
+                return []
+    receiver, _ = route_for(config["route"], labels)
+    route = _route_named(config["route"], labels)
+    if set(route.get("mute_time_intervals", [])) & set(open_windows):
+        return []
+    names = channel_names(plan)
+    return sorted(
+        f"{receiver}:{channel}" for (name, _), channel in names.items() if name == receiver
+    )
+
+
+def _route_named(tree: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    for child in tree.get("routes", []):
+        if all(matches(m, labels) for m in child.get("matchers", [])):
+            return _route_named(child, labels)
+    return tree
+
+
+def run(
+    plan: Plan, out: Path, selected: list[AlertingRule], timeout: float, open_windows: list[str]
+) -> DrillReport:
+    """Start everything, wait for the notifications (or the deadline), stop everything."""
+    prometheus_bin, alertmanager_bin = (
+        tools.find("prometheus"),
+        tools.find("prometheus-alertmanager"),
+    )
+    inbox = Inbox()
+    with tempfile.TemporaryDirectory(prefix="eyewatch-drill-") as scratch, ExitStack() as stack:
+        work = Path(scratch)
+        sink = http_sink(inbox)
+        stack.callback(sink.shutdown)
+        smtp = SmtpSink(inbox, _port())
+        stack.callback(smtp.stop)
+        exporter = serve(exported(selected))
+        stack.callback(exporter.shutdown)
+        secret = work / "dummy-secret"
+        secret.write_text("drill-not-a-secret\n")
+        am_port, prom_port = _port(), _port()
+        am_file, rules_file, prom_file = (
+            work / "alertmanager.yml",
+            work / "rules.yml",
+            work / "prometheus.yml",
+        )
+        am_file.write_text(
+            yaml.safe_dump(
+                configs.alertmanager_config(
+                    out,
+                    f"http://127.0.0.1:{sink.server_address[1]}",
+                    smtp.port,
+                    secret,
+                    open_windows,
+                )
+            )
+        )
+        rules_file.write_text(yaml.safe_dump(configs.rules(out, SCALE)))
+        prom_file.write_text(
+            yaml.safe_dump(
+                configs.prometheus(
+                    rules_file, f"127.0.0.1:{exporter.server_address[1]}", f"127.0.0.1:{am_port}"
+                )
+            )
+        )
+        am = stack.enter_context(
+            _process(
+                [
+                    alertmanager_bin,
+                    f"--config.file={am_file}",
+                    f"--web.listen-address=127.0.0.1:{am_port}",
+                    "--cluster.listen-address=",
+                    f"--storage.path={work / 'am'}",
+                ],
+                work / "alertmanager.log",
+            )
+        )
+        _wait_ready(f"http://127.0.0.1:{am_port}/-/ready", am, work / "alertmanager.log")
+        prom = stack.enter_context(
+            _process(
+                [
+                    prometheus_bin,
+                    f"--config.file={prom_file}",
+                    f"--web.listen-address=127.0.0.1:{prom_port}",
+                    f"--storage.tsdb.path={work / 'tsdb'}",
+                ],
+                work / "prometheus.log",
+            )
+        )
+        _wait_ready(f"http://127.0.0.1:{prom_port}/-/ready", prom, work / "prometheus.log")
+        started = time.monotonic()
+        return _observe(
+            plan,
+            selected,
+            f"http://127.0.0.1:{prom_port}",
+            inbox,
+            started,
+            started + timeout,
+            open_windows,
+        )
+
+
+def _firing(prometheus: str) -> list[dict[str, str]]:
+    data = _get(f"{prometheus}/api/v1/alerts")["data"]["alerts"]
+    return [a["labels"] for a in data if a["state"] == "firing"]
+
+
+def _observe(
+    plan: Plan,
+    selected: list[AlertingRule],
+    prometheus: str,
+    inbox: Inbox,
+    started: float,
+    deadline: float,
+    open_windows: list[str],
+) -> DrillReport:
+    names = {r.name for r in selected}
+    settled_at: float | None = None
+    while time.monotonic() < deadline:
+        firing = _firing(prometheus)
+        report = _report(plan, selected, firing, inbox.snapshot(), started, open_windows)
+        done = not report.missing and all(o.ok for o in report.outcomes if o.alert in names)
+        if done:
+            settled_at = settled_at or time.monotonic()
+            if time.monotonic() - settled_at > 3:  # let late (unwanted) notifications in
+                return report
+        time.sleep(0.5)
+    return _report(plan, selected, _firing(prometheus), inbox.snapshot(), started, open_windows)
+
+
+def _report(
+    plan: Plan,
+    selected: list[AlertingRule],
+    firing: list[dict[str, str]],
+    deliveries: list[Delivery],
+    started: float,
+    open_windows: list[str],
+) -> DrillReport:
+    channel = channel_names(plan)
+    report = DrillReport()
+    selected_names = {r.name for r in selected}
+    fired = {labels["alertname"] for labels in firing}
+    report.missing = sorted(selected_names - fired)
+    levels = {r.name: r for g in rule_groups(plan) for r in g.alerting}
+    for labels in sorted(firing, key=lambda item: item["alertname"]):
+        name = labels["alertname"]
+        got = [d for d in deliveries if name in d.alerts]
+        rule = levels.get(name)
+        timing = (
+            "honoured"
+            if rule is None or durations.seconds(rule.for_) == 0
+            else f"for {rule.for_} scaled to {configs.scaled(rule.for_, SCALE)}"
+        )
+        report.outcomes.append(
+            Outcome(
+                alert=name,
+                level=labels.get("severity", "?"),
+                expected=expected_for(plan, labels, firing, open_windows),
+                got=sorted(
+                    {f"{d.receiver}:{channel.get((d.receiver, d.channel), d.channel)}" for d in got}
+                ),
+                seconds=round(min(d.at for d in got) - started, 1) if got else None,
+                timing=timing,
+                drilled=name in selected_names,
+            )
+        )
+    return report

@@ -1,0 +1,114 @@
+"""The fire drill: the generated chain, metric -> rule -> alert -> route -> receiver, on a real
+Prometheus and Alertmanager on loopback."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Run, require_tool
+from eyewatch_gen.drill.exporter import ExportedSeries, exposition
+from eyewatch_gen.drill.sinks import alert_names
+
+Cli = Callable[..., Run]
+
+
+@pytest.fixture
+def tools_present() -> None:
+    for tool in ("prometheus", "prometheus-alertmanager", "promtool"):
+        require_tool(tool)
+
+
+def _rows(output: str) -> dict[str, list[str]]:
+    rows = [line.split(" | ") for line in output.splitlines() if " | " in line]
+    return {row[0]: row for row in rows[1:]}
+
+
+def test_each_level_reaches_its_people_and_a_p1_inhibits_its_service(
+    cli: Cli, tools_present: None
+) -> None:
+    result = cli(
+        "drill",
+        ROOT / "plan.yaml",
+        "--out",
+        ROOT / "generated",
+        "--level",
+        "P1",
+        "--level",
+        "P2",
+        "--level",
+        "P3",
+        "--level",
+        "P4",
+    )
+    assert result.code == 0, result.out + result.err
+    rows = _rows(result.out)
+    assert {row[1] for name, row in rows.items() if "also fired" not in name} == {
+        "P1",
+        "P2",
+        "P3",
+        "P4",
+    }
+    assert all(row[-1] == "ok" for row in rows.values())
+    p1 = next(row for row in rows.values() if row[1] == "P1")
+    assert p1[3] == "eyewearml-p1:email, eyewearml-p1:phone, eyewearml-p1:sms"
+    inhibited = rows["OplogBackupStale (also fired)"]
+    assert inhibited[2:4] == ["nothing (inhibited or muted)", "nothing"]
+    assert "every alert reached exactly its receivers" in result.out
+
+
+def test_a_hand_broken_route_fails_the_drill_naming_the_alert(
+    cli: Cli, tools_present: None, tmp_path: Path
+) -> None:
+    out = tmp_path / "generated"
+    shutil.copytree(ROOT / "generated", out)
+    config = out / "alertmanager/alertmanager.yml"
+    text = config.read_text()
+    assert "receiver: eyewearml-p3\n" in text
+    config.write_text(text.replace("receiver: eyewearml-p3\n", "receiver: eyewearml-p4\n", 1))
+    result = cli("drill", ROOT / "plan.yaml", "--out", out, "--level", "P3", "--timeout", "30")
+    assert result.code == 1
+    row = _rows(result.out)["PersistentVolumeUsageHigh"]
+    assert row[2] == "eyewearml-p3:email"
+    assert row[3] == "eyewearml-p4:email, eyewearml-p4:ticket"
+    assert row[-1] == "MISMATCH"
+
+
+def test_an_open_maintenance_window_mutes_its_levels(cli: Cli, tools_present: None) -> None:
+    result = cli(
+        "drill",
+        ROOT / "plan.yaml",
+        "--out",
+        ROOT / "generated",
+        "--level",
+        "P3",
+        "--open-window",
+        "monthly-patching",
+        "--timeout",
+        "30",
+    )
+    assert result.code == 0, result.out + result.err
+    row = _rows(result.out)["PersistentVolumeUsageHigh"]
+    assert row[2:4] == ["nothing (inhibited or muted)", "nothing"]
+
+
+def test_drill_usage_errors(cli: Cli) -> None:
+    assert cli("drill", ROOT / "plan.yaml", "--level", "P9").code == 2
+    result = cli("drill", ROOT / "plan.yaml", "--alert", "NoSuchAlert")
+    assert result.code == 2 and "no alert named NoSuchAlert" in result.err
+    assert cli("drill", ROOT / "plan.yaml", "--open-window", "nope").code == 2
+
+
+def test_exporter_and_sink_parsing() -> None:
+    text = exposition(
+        [
+            ExportedSeries("g", (("a", 'x"y'),), value=2.0),
+            ExportedSeries("c_total", (("b", "z"),), rate=0.5),
+        ],
+        10.0,
+    )
+    assert text == 'g{a="x\\"y"} 2.0\nc_total{b="z"} 5.0\n'
+    assert alert_names("Labels: alertname = NodeHighCPU, severity = P2") == ["NodeHighCPU"]
