@@ -110,7 +110,7 @@ def test_minimal_plan_is_valid(minimal_text: str) -> None:
         (
             "  - name: ErrorsHigh",
             "  - name: HighCPU",
-            "alerts[1].name: 'HighCPU' is already used (line @HighCPU@)",
+            "alerts[1].name: 'HighCPU' is already used (plan.yaml:@HighCPU@)",
         ),
         (
             "    area: infra\n",

@@ -63,47 +63,62 @@ def validate(plan: PlanArg = Path("plan.yaml")) -> None:
     )
 
 
+EnvOpt = Annotated[str | None, typer.Option("--env", help="Only this environment.")]
+
+
 @app.command()
-def render(plan: PlanArg = Path("plan.yaml"), out: OutOpt = Path("generated")) -> None:
-    """Render the plan into the output directory, atomically."""
-    from eyewatch_gen.pipeline import render_all
+def render(
+    plan: PlanArg = Path("plan.yaml"), out: OutOpt = Path("generated"), env: EnvOpt = None
+) -> None:
+    """Render the plan into the output directory (one subdirectory per environment when the
+    plan declares environments), atomically."""
+    from eyewatch_gen.pipeline import render_trees
     from eyewatch_gen.plan.load import load_plan
     from eyewatch_gen.writer import write_tree
 
     loaded = load_plan(plan, _display(plan))
     _warn(loaded.warnings)
-    report = write_tree(out, render_all(loaded.plan))
-    fastpath.remember(plan, out)
-    typer.echo(
-        f"{out}: {len(report.written)} written, {len(report.unchanged)} unchanged, "
-        f"{len(report.removed)} removed"
-    )
-    for path in report.written:
-        typer.echo(f"  wrote   {path}")
-    for path in report.removed:
-        typer.echo(f"  removed {path}")
+    for subdir, artifacts in render_trees(loaded.plan, env).items():
+        target = out / subdir if subdir else out
+        report = write_tree(target, artifacts)
+        if not subdir:
+            fastpath.remember(plan, out)
+        typer.echo(
+            f"{target}: {len(report.written)} written, {len(report.unchanged)} "
+            f"unchanged, {len(report.removed)} removed"
+        )
+        for path in report.written:
+            typer.echo(f"  wrote   {path}")
+        for path in report.removed:
+            typer.echo(f"  removed {path}")
 
 
 @app.command()
-def check(plan: PlanArg = Path("plan.yaml"), out: OutOpt = Path("generated")) -> None:
+def check(
+    plan: PlanArg = Path("plan.yaml"), out: OutOpt = Path("generated"), env: EnvOpt = None
+) -> None:
     """Exit 1 and print a diff when the output directory is not what the plan renders."""
-    from eyewatch_gen.pipeline import render_all
+    from eyewatch_gen.pipeline import render_trees
     from eyewatch_gen.plan.load import load_plan
     from eyewatch_gen.writer import drift
 
     loaded = load_plan(plan, _display(plan))
     _warn(loaded.warnings)
-    found = drift(out, render_all(loaded.plan))
-    for item in found:
-        typer.echo(item.diff if item.diff else f"{item.kind}: {out / item.path}")
-    if found:
+    stale = 0
+    for subdir, artifacts in render_trees(loaded.plan, env).items():
+        target = out / subdir if subdir else out
+        found = drift(target, artifacts)
+        for item in found:
+            typer.echo(item.diff if item.diff else f"{item.kind}: {target / item.path}")
+        stale += len(found)
+    if stale:
         typer.echo(
-            f"{out}: {len(found)} file(s) out of date; run `eyewatch-gen render` "
-            "and commit the result",
+            f"{out}: {stale} file(s) out of date; run `eyewatch-gen render` and commit the result",
             err=True,
         )
         raise typer.Exit(1)
-    fastpath.remember(plan, out)
+    if not loaded.plan.environments:
+        fastpath.remember(plan, out)
     typer.echo(f"{out}: in sync with {_display(plan)}")
 
 
@@ -115,6 +130,7 @@ def lint(
         str, typer.Option("--format", "-f", help="table (terminal), plain, json or github.")
     ] = "table",
     strict: Annotated[bool, typer.Option(help="Warnings fail too.")] = False,
+    env: EnvOpt = None,
     offline: Annotated[
         bool,
         typer.Option(
@@ -127,22 +143,26 @@ def lint(
     the plan's policy and checks across files. Exit 1 on findings."""
     from eyewatch_gen import report
     from eyewatch_gen.checks.tools import MissingToolError
-    from eyewatch_gen.lint import CHECKS, OFFLINE
-    from eyewatch_gen.lint import lint as run_lint
+    from eyewatch_gen.lint import CHECKS, OFFLINE, lint_trees
     from eyewatch_gen.plan.load import load_plan
 
     if output_format not in ("table", "plain", "json", "github"):
         raise UsageError(f"--format {output_format!r}: use table, plain, json or github")
     loaded = load_plan(plan, _display(plan))
+    if loaded.plan.environments:
+        raise UsageError(
+            "lint one environment at a time: eyewatch-gen lint PLAN --out "
+            f"{out}/<env> --env <env> ({', '.join(loaded.plan.environments)})"
+        )
     only = OFFLINE if offline else tuple(CHECKS)
     try:
         if output_format == "table" and sys.stdout.isatty():
             from rich.console import Console
 
             with Console().status("running promtool, amtool, schemas and cross-checks"):
-                result = run_lint(out, loaded.plan, only, loaded.warnings)
+                result = lint_trees(out, loaded, only, env)
         else:
-            result = run_lint(out, loaded.plan, only, loaded.warnings)
+            result = lint_trees(out, loaded, only, env)
     except MissingToolError as error:
         raise UsageError(str(error)) from None
     if output_format == "json":

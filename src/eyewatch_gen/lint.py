@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eyewatch_gen.checks import Finding, tools
+from eyewatch_gen.plan.environments import variant
+from eyewatch_gen.plan.load import LoadedPlan
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.problems import Problem
+from eyewatch_gen.problems import Problem, UsageError
 
 CHECKS: dict[str, str] = {
     "drift": "eyewatch_gen.checks.drift",
@@ -55,4 +57,26 @@ def lint(
     ]
     for module in modules:
         findings += module.run(out, plan)
+    return LintResult(sorted(findings), list(only))
+
+
+def lint_trees(
+    out: Path, loaded: LoadedPlan, only: tuple[str, ...], env: str | None = None
+) -> LintResult:
+    """Lint `out`, or each environment's subdirectory (`out/<env>`) of a plan that has them."""
+    plan = loaded.plan
+    if not plan.environments:
+        return lint(out, plan, only, loaded.warnings)
+    if env is not None and env not in plan.environments:
+        raise UsageError(f"--env {env}: the plan declares {', '.join(plan.environments)}")
+    chosen = [env] if env else list(plan.environments)
+    findings = [
+        Finding(f"{w.file}:{w.line}:{w.column}", w.rule, f"{w.path}: {w.message}", "warning")
+        for w in loaded.warnings
+    ]
+    for name in chosen:
+        result = lint(out / name, variant(plan, name), only)
+        findings += [
+            Finding(f"{name}/{f.file}", f.check, f.message, f.level) for f in result.findings
+        ]
     return LintResult(sorted(findings), list(only))

@@ -7,6 +7,7 @@ from collections import Counter
 from eyewatch_gen import targets
 from eyewatch_gen.artifacts import Artifact
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.problems import UsageError
 
 
 def render_all(plan: Plan) -> list[Artifact]:
@@ -17,3 +18,19 @@ def render_all(plan: Plan) -> list[Artifact]:
     if duplicates:
         raise RuntimeError(f"two targets wrote the same path: {', '.join(duplicates)}")
     return sorted(artifacts)
+
+
+def render_trees(plan: Plan, only: str | None = None) -> dict[str, list[Artifact]]:
+    """Artifacts per output subdirectory: one per environment (`staging/`, ...), or the
+    output directory itself ("") when the plan declares no environments."""
+    from eyewatch_gen.plan.environments import names, variant
+
+    chosen = names(plan)
+    if only is not None:
+        if only not in plan.environments:
+            raise UsageError(
+                f"--env {only}: the plan declares "
+                f"{', '.join(plan.environments) or 'no environments'}"
+            )
+        chosen = [only]
+    return {env: render_all(variant(plan, env) if env else plan) for env in chosen}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from eyewatch_gen.plan import include
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.semantics import check_plan
 from eyewatch_gen.plan.source import Source, parse_source, read_source
@@ -25,13 +26,14 @@ class LoadedPlan:
 
 
 def load_plan(path: Path, display: str | None = None) -> LoadedPlan:
-    """Read, validate and check the plan at `path`."""
-    return _checked(read_source(path, display))
+    """Read, validate and check the plan at `path` (with the team files it includes)."""
+    return _checked(include.expand(read_source(path, display), path))
 
 
-def load_plan_text(text: str, name: str = "plan.yaml") -> LoadedPlan:
-    """Like `load_plan`, for YAML text already in memory (tests, `diff` against a git ref)."""
-    return _checked(parse_source(text, name))
+def load_plan_text(text: str, name: str = "plan.yaml", path: Path | None = None) -> LoadedPlan:
+    """Like `load_plan`, for YAML text already in memory (tests, `diff` against a git ref);
+    includes are read relative to `path` when given."""
+    return _checked(include.expand(parse_source(text, name), path))
 
 
 def _checked(source: Source) -> LoadedPlan:

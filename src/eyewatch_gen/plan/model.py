@@ -87,6 +87,11 @@ class Channel(Model):
         None, description="webhook: file holding the bearer token sent as Authorization."
     )
     to: Email | None = Field(None, description="email: recipient address.")
+    pages: bool | None = Field(
+        None,
+        description="Whether this channel wakes a person up "
+        "(default: true for pagerduty and opsgenie).",
+    )
 
     @model_validator(mode="after")
     def _fields_fit_type(self) -> Channel:
@@ -101,7 +106,7 @@ class Channel(Model):
             raise ValueError(f"a {self.type} channel needs {', '.join(missing)}")
         allowed = (
             set(required)
-            | {"type", "service"}
+            | {"type", "service", "pages"}
             | ({"credentials_file"} if self.type == "webhook" else set())
         )
         foreign = sorted(n for n in self.model_fields_set if n not in allowed)
@@ -551,11 +556,46 @@ class PrometheusServer(Model):
     remote_write: list[RemoteWrite] = Field(default_factory=list)
 
 
+class AlertOverride(Model):
+    """An environment's changes to one alert."""
+
+    threshold: float | None = None
+    for_: Duration | None = Field(None, alias="for")
+    severity: Level | None = None
+
+
+class LevelOverride(Model):
+    """An environment's channels for one level."""
+
+    notify: list[ChannelName] = Field(min_length=1)
+
+
+class Environment(Model):
+    """A deployment (staging, production) and how it differs from the plan."""
+
+    pages: bool | None = Field(
+        None,
+        description="Whether paging channels (pagerduty, opsgenie "
+        "and channels marked pages: true) are used; default: only in "
+        "production.",
+    )
+    alerts: dict[AlertName, AlertOverride] = Field(default_factory=dict)
+    severities: dict[Level, LevelOverride] = Field(default_factory=dict)
+    retention: dict[Slug, Retention] = Field(
+        default_factory=dict, description="Log class -> retention replacing the plan's."
+    )
+    external_labels: dict[LabelName, str] = Field(default_factory=dict)
+
+
 class Plan(Model):
     """The whole monitoring plan."""
 
     version: Literal[1]
     platform: Slug
+    include: list[str] = Field(
+        default_factory=list,
+        description="Team files to merge in, relative to the plan: plan.d/*.yaml.",
+    )
     areas: dict[Slug, Area]
     severities: Severities
     channels: dict[ChannelName, Channel]
@@ -576,3 +616,7 @@ class Plan(Model):
     slos: list[Slo] = Field(default_factory=list)
     maintenance_windows: list[MaintenanceWindow] = Field(default_factory=list)
     logging: Logging | None = None
+    environments: dict[Slug, Environment] = Field(
+        default_factory=dict,
+        description="When set, render writes one tree per environment (generated/<env>/).",
+    )

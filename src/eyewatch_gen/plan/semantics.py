@@ -66,10 +66,9 @@ def _unique_names(plan: Plan, source: Source) -> Iterator[Problem]:
     named += [(("metrics", n, "record"), m.record) for n, m in plan.metrics.items() if m.record]
     for path, name in named:
         if name in seen:
-            line, _ = source.positions.of(seen[name])
             yield source.problem(
                 path,
-                f"{name!r} is already used (line {line}); names must be unique",
+                f"{name!r} is already used ({source.where(seen[name])}); names must be unique",
                 "plan/duplicate-name",
             )
         else:
@@ -496,6 +495,37 @@ def _panels(plan: Plan, source: Source) -> Iterator[Problem]:
                 )
 
 
+def _environments(plan: Plan, source: Source) -> Iterator[Problem]:
+    """Every override must match something: a silent no-op override is a plan bug."""
+    alerts = [a.name for a in plan.alerts]
+    classes = sorted(plan.logging.classes) if plan.logging else []
+    for env, spec in plan.environments.items():
+        for name in spec.alerts:
+            if name not in alerts:
+                yield _dangling(
+                    source, ("environments", env, "alerts", name), "alert", name, alerts
+                )
+        for log_class in spec.retention:
+            if log_class not in classes:
+                yield _dangling(
+                    source,
+                    ("environments", env, "retention", log_class),
+                    "log class",
+                    log_class,
+                    classes,
+                )
+        for level, override in spec.severities.items():
+            for j, channel in enumerate(override.notify):
+                if channel not in plan.channels:
+                    yield _dangling(
+                        source,
+                        ("environments", env, "severities", level, "notify", j),
+                        "channel",
+                        channel,
+                        plan.channels,
+                    )
+
+
 def _maintenance(plan: Plan, source: Source) -> Iterator[Problem]:
     for i, window in enumerate(plan.maintenance_windows):
         at = ("maintenance_windows", i)
@@ -592,6 +622,7 @@ CHECKS: tuple[Check, ...] = (
     _scrape_windows,
     _probes,
     _panels,
+    _environments,
 )
 
 

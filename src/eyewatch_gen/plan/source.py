@@ -27,6 +27,14 @@ class Positions:
 
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    files: dict[Path, str] = field(default_factory=dict)  # parts merged from included files
+
+    def file_of(self, path: Path) -> str | None:
+        """The included file `path` came from, if it was not the main plan."""
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.files:
+                return self.files[path[:end]]
+        return None
 
     def of(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Position of `path`, or of its nearest ancestor when the path itself is absent."""
@@ -53,7 +61,13 @@ class Source:
     ) -> Problem:
         """A problem located at `path` in this source."""
         line, column = self.positions.of(path, key=key)
-        return Problem(self.file, line, column, format_path(path), message, rule, level)
+        file = self.positions.file_of(path) or self.file
+        return Problem(file, line, column, format_path(path), message, rule, level)
+
+    def where(self, path: Path) -> str:
+        """`file:line` of `path`, for messages that point at a second place."""
+        line, _ = self.positions.of(path)
+        return f"{self.positions.file_of(path) or self.file}:{line}"
 
 
 def read_source(path: FsPath, display: str | None = None) -> Source:

@@ -1,0 +1,173 @@
+"""Plans split by team: `include:` pulls team files (`plan.d/*.yaml`) into the plan.
+
+A team file names its `team` and owns metrics, alerts, SLOs and dashboards (and may give the
+team its own channels per level with `notify`). Its alerts carry the team's label, so they
+route to the team. A name defined twice is an error that names both files and lines. Include
+patterns are relative to the plan's directory and may not leave it.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path as FsPath
+
+from eyewatch_gen.plan.source import Positions, Source, read_source
+from eyewatch_gen.plan.validate import suggest
+from eyewatch_gen.problems import Path, PlanError, Problem
+
+TEAM_KEYS = ("team", "notify", "metrics", "alerts", "slos", "dashboards")
+_KEYED = ("metrics", "dashboards")
+_LISTED = ("alerts", "slos")
+
+
+def expand(source: Source, plan_path: FsPath | None) -> Source:
+    """`source` with every included team file merged in (unchanged when nothing is included)."""
+    data = source.data
+    if not isinstance(data, dict) or not data.get("include"):
+        return source
+    if plan_path is None:
+        raise PlanError(
+            [source.problem(("include",), "includes need the plan's file path", "plan/include")]
+        )
+    patterns = data["include"]
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise PlanError(
+            [
+                source.problem(
+                    ("include",),
+                    "expected a list of file patterns such as plan.d/*.yaml",
+                    "plan/type",
+                )
+            ]
+        )
+    merged = Source(source.file, copy.deepcopy(data), _copy(source.positions))
+    for index, pattern in enumerate(patterns):
+        for team_file in _files(source, plan_path, pattern, index):
+            _merge(merged, read_source(team_file, _display(team_file, plan_path)))
+    return merged
+
+
+def _display(path: FsPath, plan_path: FsPath) -> str:
+    return str(plan_path.parent / path.relative_to(plan_path.parent.resolve()))
+
+
+def _files(source: Source, plan_path: FsPath, pattern: str, index: int) -> list[FsPath]:
+    root = plan_path.parent.resolve()
+    where: Path = ("include", index)
+    if FsPath(pattern).is_absolute() or ".." in FsPath(pattern).parts:
+        raise PlanError(
+            [
+                source.problem(
+                    where,
+                    f"{pattern!r} leaves the plan's directory; "
+                    "use a relative pattern such as plan.d/*.yaml",
+                    "plan/include",
+                )
+            ]
+        )
+    found = sorted(p.resolve() for p in root.glob(pattern) if p.is_file())
+    if not found:
+        raise PlanError([source.problem(where, f"{pattern!r} matches no file", "plan/include")])
+    return [p for p in found if p.is_relative_to(root)]
+
+
+def _merge(merged: Source, team: Source) -> None:
+    data = team.data
+    if not isinstance(data, dict):
+        raise PlanError(
+            [
+                team.problem(
+                    (), "a team file is a mapping with team, metrics, alerts, ...", "plan/type"
+                )
+            ]
+        )
+    problems = [
+        team.problem(
+            (key,),
+            f"unknown key {key!r}{suggest(key, TEAM_KEYS)} "
+            f"(allowed in a team file: {', '.join(TEAM_KEYS)})",
+            "plan/unknown-key",
+            key=True,
+        )
+        for key in data
+        if key not in TEAM_KEYS
+    ]
+    name = data.get("team")
+    if not isinstance(name, str):
+        problems.append(
+            team.problem(
+                ("team",), "a team file names its team: `team: <slug>`", "plan/missing-key"
+            )
+        )
+    if problems:
+        raise PlanError(problems)
+    assert isinstance(name, str)
+    problems += _merge_keyed(merged, team)
+    for section in _LISTED:
+        _merge_listed(merged, team, section, name)
+    if "notify" in data:
+        teams = merged.data.setdefault("teams", {})
+        if name in teams:
+            problems.append(
+                team.problem(
+                    ("notify",),
+                    f"team {name!r} already has channels ({merged.where(('teams', name))})",
+                    "plan/duplicate-name",
+                )
+            )
+        teams[name] = {"notify": data["notify"]}
+        _adopt(merged, team, ("notify",), ("teams", name, "notify"))
+    if problems:
+        raise PlanError(problems)
+
+
+def _merge_keyed(merged: Source, team: Source) -> list[Problem]:
+    problems = []
+    for section in _KEYED:
+        items = team.data.get(section) or {}
+        target = merged.data.setdefault(section, {})
+        if not isinstance(items, dict):
+            problems.append(team.problem((section,), "expected a mapping", "plan/type"))
+            continue
+        for key, value in items.items():
+            if key in target:
+                problems.append(
+                    team.problem(
+                        (section, key),
+                        f"{section[:-1]} {key!r} is "
+                        f"already defined in "
+                        f"{merged.where((section, key))}",
+                        "plan/duplicate-name",
+                        key=True,
+                    )
+                )
+                continue
+            target[key] = value
+            _adopt(merged, team, (section, key), (section, key))
+    return problems
+
+
+def _merge_listed(merged: Source, team: Source, section: str, name: str) -> None:
+    items = team.data.get(section) or []
+    target = merged.data.setdefault(section, [])
+    offset = len(target)
+    for index, item in enumerate(items):
+        if section == "alerts" and isinstance(item, dict):
+            item.setdefault("team", name)
+        target.append(item)
+        _adopt(merged, team, (section, index), (section, offset + index))
+
+
+def _adopt(merged: Source, team: Source, old: Path, new: Path) -> None:
+    """Copy the positions under `old` in the team file to `new` in the merged plan."""
+    for table_name in ("values", "keys"):
+        table = getattr(team.positions, table_name)
+        target = getattr(merged.positions, table_name)
+        for path, position in table.items():
+            if path[: len(old)] == old:
+                target[(*new, *path[len(old) :])] = position
+    merged.positions.files[new] = team.file
+
+
+def _copy(positions: Positions) -> Positions:
+    return Positions(dict(positions.values), dict(positions.keys), dict(positions.files))
