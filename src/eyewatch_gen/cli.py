@@ -149,11 +149,6 @@ def lint(
     if output_format not in ("table", "plain", "json", "github"):
         raise UsageError(f"--format {output_format!r}: use table, plain, json or github")
     loaded = load_plan(plan, _display(plan))
-    if loaded.plan.environments:
-        raise UsageError(
-            "lint one environment at a time: eyewatch-gen lint PLAN --out "
-            f"{out}/<env> --env <env> ({', '.join(loaded.plan.environments)})"
-        )
     only = OFFLINE if offline else tuple(CHECKS)
     try:
         if output_format == "table" and sys.stdout.isatty():
@@ -179,8 +174,15 @@ def lint(
 
 @app.command()
 def diff(
-    base: Annotated[str, typer.Option(help="Base plan: a file, or a git ref (REF:PLAN).")],
+    base: Annotated[
+        str | None,
+        typer.Option(
+            help="Base plan: a file or a git ref (default: this plan, to compare environments)."
+        ),
+    ] = None,
     plan: PlanArg = Path("plan.yaml"),
+    env: EnvOpt = None,
+    base_env: Annotated[str | None, typer.Option(help="Environment of the base plan.")] = None,
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="markdown or json.")
     ] = "markdown",
@@ -189,16 +191,36 @@ def diff(
     ] = None,
 ) -> None:
     """Summarise what changed for people (alerts, routing, windows, dashboards, retention)
-    between a base plan and this one, as Markdown for a pull-request comment."""
+    between a base plan (or environment) and this one, as Markdown for a pull-request
+    comment. `--base-env staging --env production` compares two environments."""
     from eyewatch_gen import diff as plan_diff
-    from eyewatch_gen.plan.load import load_plan
+    from eyewatch_gen.plan.environments import variant
+    from eyewatch_gen.plan.load import load_plan, load_plan_text
 
     if output_format not in ("markdown", "json") or fail_on not in (None, "downgrade"):
         raise UsageError("use --format markdown|json and --fail-on downgrade")
+    if base is None and base_env is None:
+        raise UsageError("give --base (a file or git ref) and/or --base-env")
     current = load_plan(plan, _display(plan)).plan
-    result = plan_diff.diff_texts(plan_diff.read_base(base, plan), current, f"{base} (base)")
+    old = (
+        current
+        if base is None
+        else load_plan_text(plan_diff.read_base(base, plan), f"{base} (base)", plan).plan
+    )
+    for name in (env, base_env):
+        if name is not None and name not in current.environments:
+            raise UsageError(
+                f"no environment {name!r} (the plan declares "
+                f"{', '.join(current.environments) or 'none'})"
+            )
+    if base_env is not None:
+        old = variant(old, base_env)
+    if env is not None:
+        current = variant(current, env)
+    label = " ".join(filter(None, [base, f"env {base_env}" if base_env else None]))
+    result = plan_diff.compare(old, current)
     text = (
-        plan_diff.markdown(result, base)
+        plan_diff.markdown(result, label)
         if output_format == "markdown"
         else plan_diff.as_json(result)
     )

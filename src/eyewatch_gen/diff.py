@@ -14,7 +14,6 @@ from pathlib import Path
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.dashboards import layouts
-from eyewatch_gen.plan.load import load_plan_text
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.routing import routes
 from eyewatch_gen.problems import UsageError
@@ -77,11 +76,6 @@ def compare(old: Plan, new: Plan) -> PlanDiff:
     for section in (_alerts, _routing, _windows, _dashboards, _retention):
         result.changes += section(old, new)
     return result
-
-
-def diff_texts(old_text: str, new: Plan, base_name: str) -> PlanDiff:
-    """Compare the base plan text (validated too) with the current plan."""
-    return compare(load_plan_text(old_text, base_name).plan, new)
 
 
 def _alert_view(plan: Plan) -> dict[str, dict[str, str]]:

@@ -587,6 +587,32 @@ class Environment(Model):
     external_labels: dict[LabelName, str] = Field(default_factory=dict)
 
 
+class KubernetesOutput(Model):
+    """PrometheusRule objects for the Prometheus Operator."""
+
+    namespace: Slug = "monitoring"
+    labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="Labels the operator's ruleSelector matches, e.g. release: kube-prometheus.",
+    )
+
+
+class ThanosOutput(Model):
+    """Rule files for the Thanos ruler."""
+
+    partial_response_strategy: Literal["warn", "abort"] = "abort"
+
+
+class Outputs(Model):
+    """Optional outputs for other rule engines (opt-in)."""
+
+    kubernetes: KubernetesOutput | None = None
+    mimir: bool = Field(
+        False, description="mimirtool rules load files, one namespace per team (or area)."
+    )
+    thanos: ThanosOutput | None = None
+
+
 class Plan(Model):
     """The whole monitoring plan."""
 
@@ -616,6 +642,7 @@ class Plan(Model):
     slos: list[Slo] = Field(default_factory=list)
     maintenance_windows: list[MaintenanceWindow] = Field(default_factory=list)
     logging: Logging | None = None
+    outputs: Outputs = Field(default_factory=Outputs)
     environments: dict[Slug, Environment] = Field(
         default_factory=dict,
         description="When set, render writes one tree per environment (generated/<env>/).",

@@ -24,6 +24,7 @@ TARGETS: dict[str, str] = {
     "prometheus-rules": "eyewatch_gen.targets.prometheus_rules",
     "promtool-tests": "eyewatch_gen.targets.promtests",
     "prometheus-config": "eyewatch_gen.targets.prometheus_config",
+    "rule-engines": "eyewatch_gen.targets.rule_engines",
     "blackbox": "eyewatch_gen.targets.blackbox",
     "alertmanager": "eyewatch_gen.targets.alertmanager",
     "routing-tests": "eyewatch_gen.targets.routing_tests",
