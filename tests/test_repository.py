@@ -23,7 +23,7 @@ def test_default_plan_covers_the_monitoring_plan_alerts() -> None:
         "PodRestartingOften": "P2",
         "PersistentVolumeUsageHigh": "P3",
         "ServiceErrorRateHigh": "P2",
-        "APIResponseTimeHigh": "P3",
+        "CheckoutResponseTimeHigh": "P3",
         "AuthenticationFailuresHigh": "P2",
         "MongoDBQueryTimeHigh": "P3",
         "RecommendationAccuracyLow": "P3",

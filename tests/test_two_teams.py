@@ -180,3 +180,35 @@ def test_diff_compares_environments(cli: Cli) -> None:
     assert result.code == 0, result.err
     assert "- **changed** CheckoutErrorsHigh: threshold: `> 0.01` → `> 0.05`" in result.out
     assert "- **changed** P1: now reaches oncall-mail (was pager, oncall-mail)" in result.out
+
+
+def test_alert_sets_expand_with_overrides_and_match() -> None:
+    plan = load_plan(ROOT / "plan.yaml").plan
+    made = {a.name: a for a in plan.alerts if a.name.endswith("ResponseTimeHigh")}
+    assert sorted(made) == [
+        "CatalogApiResponseTimeHigh",
+        "CheckoutResponseTimeHigh",
+        "RecommendationApiResponseTimeHigh",
+        "VirtualTryonResponseTimeHigh",
+    ]
+    assert made["VirtualTryonResponseTimeHigh"].threshold == 1000
+    assert made["CheckoutResponseTimeHigh"].threshold == 500
+    assert made["CheckoutResponseTimeHigh"].match == {"destination_service_name": "checkout"}
+    assert made["CheckoutResponseTimeHigh"].service == "checkout"
+
+
+def test_an_alert_set_override_that_matches_nothing_is_an_error() -> None:
+    text = (
+        (ROOT / "plan.yaml")
+        .read_text()
+        .replace(
+            "      virtual-tryon: {threshold: 1000}", "      virtual-try-on: {threshold: 1000}"
+        )
+    )
+    with pytest.raises(PlanError) as caught:
+        load_plan_text(text)
+    assert any(
+        "override for 'virtual-try-on' matches no item of for_each; did you mean "
+        "'virtual-tryon'?" in p.render()
+        for p in caught.value.problems
+    )

@@ -42,10 +42,18 @@ def alert_expr(plan: Plan, alert: Alert) -> str:
     else:
         assert alert.metric is not None and alert.op is not None
         assert alert.threshold is not None
-        condition = f"{signal(plan, alert.metric)} {alert.op} {format_number(alert.threshold)}"
+        reading = signal(plan, alert.metric)
+        if alert.match:
+            matchers = ", ".join(f'{k}="{_escape_label(v)}"' for k, v in alert.match.items())
+            reading = f"{reading}{{{matchers}}}"
+        condition = f"{reading} {alert.op} {format_number(alert.threshold)}"
     if alert.guard:
         condition = f"{condition}\nand {alert.guard.strip()}"
     return condition
+
+
+def _escape_label(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def alert_area(plan: Plan, alert: Alert) -> str:

@@ -306,6 +306,9 @@ class Alert(Model):
     team: Slug | None = Field(None, description="Owning team; defaults to the area's team.")
     labels: dict[LabelName, str] = Field(default_factory=dict)
     annotations: dict[LabelName, str] = Field(default_factory=dict)
+    match: dict[LabelName, str] = Field(
+        default_factory=dict, description="Threshold alerts on a recorded metric: only the "
+        "series with these label values, e.g. {destination_service_name: checkout}.")
     tests: AlertTests | None = Field(None, description="Raw alerts: inputs for generated tests.")
 
     @model_validator(mode="after")
@@ -613,6 +616,28 @@ class Outputs(Model):
     thanos: ThanosOutput | None = None
 
 
+class AlertSet(Model):
+    """One alert per item (service, queue, ...) on a recorded metric: shared defaults, and
+    per-item overrides. `{item}` and `{Item}` (CamelCase) in name, summary and description
+    stand for the item."""
+
+    name: str = Field(pattern=r"^[A-Z{][A-Za-z0-9{}]*$",
+                      description="Alert name template, e.g. {Item}ErrorRateHigh.")
+    for_each: list[Slug] = Field(min_length=1)
+    label: LabelName = Field(description="The label whose value is the item.")
+    metric: MetricName
+    op: Comparison
+    threshold: float
+    for_: Duration = Field("0s", alias="for")
+    severity: Level
+    summary: str = Field(min_length=1)
+    description: str = ""
+    runbook: Url | None = None
+    guard: str | None = None
+    service: bool = Field(True, description="Set the `service` label to the item.")
+    overrides: dict[Slug, AlertOverride] = Field(default_factory=dict)
+
+
 class Plan(Model):
     """The whole monitoring plan."""
 
@@ -639,6 +664,7 @@ class Plan(Model):
     )
     metrics: dict[MetricName, Metric]
     alerts: list[Alert] = Field(default_factory=list)
+    alert_sets: list[AlertSet] = Field(default_factory=list)
     slos: list[Slo] = Field(default_factory=list)
     maintenance_windows: list[MaintenanceWindow] = Field(default_factory=list)
     logging: Logging | None = None

@@ -495,6 +495,16 @@ def _panels(plan: Plan, source: Source) -> Iterator[Problem]:
                 )
 
 
+def _matches(plan: Plan, source: Source) -> Iterator[Problem]:
+    """`match` narrows a recorded series; an unrecorded expression cannot take matchers."""
+    for i, alert in enumerate(plan.alerts):
+        metric = plan.metrics.get(alert.metric or "")
+        if alert.match and (metric is None or metric.record is None):
+            yield source.problem(("alerts", i, "match"), "match needs a metric with a "
+                                 "record (label matchers go on the recorded series)",
+                                 "plan/match")
+
+
 def _environments(plan: Plan, source: Source) -> Iterator[Problem]:
     """Every override must match something: a silent no-op override is a plan bug."""
     alerts = [a.name for a in plan.alerts]
@@ -623,6 +633,7 @@ CHECKS: tuple[Check, ...] = (
     _probes,
     _panels,
     _environments,
+    _matches,
 )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Plan, Series
-from eyewatch_gen.plan.selectors import selectors
+from eyewatch_gen.plan.selectors import parse_series, selectors
 
 _RANGE = re.compile(r"\[\s*([0-9a-z]+)\s*(?::\s*[0-9a-z]*)?\]")
 _OFFSET = re.compile(r"\boffset\s+([0-9a-z]+)")
@@ -108,12 +108,12 @@ def threshold_test(plan: Plan, alert: Alert, expr: str) -> AlertTest | None:
     fire, quiet = fire_and_quiet(plan, alert)
     if metric.fixture is not None:
         exprs = dependencies(plan, [expr, metric.expr])
-        series = tuple(metric.fixture.series)
+        series = tuple(_matched(s, alert.match) for s in metric.fixture.series)
         instant = settle_minutes(exprs) == 0
         record = metric.record if metric.record and not alert.guard else None
         return AlertTest(
             "raw",
-            dict(metric.fixture.labels),
+            {**metric.fixture.labels, **alert.match},
             Phase(series, quiet),
             Phase(series, fire),
             settle_minutes(exprs),
@@ -123,7 +123,7 @@ def threshold_test(plan: Plan, alert: Alert, expr: str) -> AlertTest | None:
         )
     if metric.record is None or alert.guard:
         return None
-    labels = dict(metric.labels)
+    labels = {**metric.labels, **alert.match}
     injected = (Series(series=series_text(metric.record, labels), value="v"),)
     reads = tuple(dependencies(plan, [expr]))
     return AlertTest(
@@ -136,6 +136,15 @@ def threshold_test(plan: Plan, alert: Alert, expr: str) -> AlertTest | None:
         True,
         reads,
     )
+
+
+def _matched(series: Series, match: dict[str, str]) -> Series:
+    """A fixture series relabelled for an alert's `match` (labels it already carries)."""
+    if not match:
+        return series
+    name, labels = parse_series(series.series)
+    relabelled = {k: match.get(k, v) for k, v in labels.items()}
+    return series.model_copy(update={"series": series_text(name, relabelled)})
 
 
 def series_text(name: str, labels: dict[str, str]) -> str:
