@@ -88,3 +88,12 @@ def require_tool(name: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def read_tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root`, by POSIX path relative to it."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }

@@ -6,7 +6,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import MINIMAL, Run
+from conftest import MINIMAL, Run, read_tree
 
 Cli = Callable[..., Run]
 
@@ -14,14 +14,6 @@ Cli = Callable[..., Run]
 def _line(path: Path, needle: str) -> int:
     text = path.read_text()
     return text[: text.index(needle)].count("\n") + 1
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_version_and_help(cli: Cli) -> None:
@@ -58,7 +50,7 @@ def test_misspelt_key_exits_2_with_position_and_leaves_output_untouched(
 ) -> None:
     out = tmp_path / "generated"
     assert cli("render", MINIMAL, "--out", out).code == 0
-    before = _tree(out)
+    before = read_tree(out)
     bad = tmp_path / "plan.yaml"
     bad.write_text(MINIMAL.read_text().replace("    threshold: 0.9", "    treshold: 0.9"))
     result = cli("render", bad, "--out", out)
@@ -68,7 +60,7 @@ def test_misspelt_key_exits_2_with_position_and_leaves_output_untouched(
         "'treshold'; did you mean 'threshold'?" in result.err
     )
     assert "Traceback" not in result.err + result.out
-    assert _tree(out) == before
+    assert read_tree(out) == before
 
 
 def test_render_removes_files_the_plan_no_longer_produces(cli: Cli, tmp_path: Path) -> None:

@@ -5,15 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import ROOT, Run
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+from conftest import ROOT, Run, read_tree
 
 
 def test_render_is_byte_identical_across_hash_seeds(
@@ -24,6 +16,6 @@ def test_render_is_byte_identical_across_hash_seeds(
         out = tmp_path / f"out-{seed}"
         result = cli("render", ROOT / "plan.yaml", "--out", out, env={"PYTHONHASHSEED": seed})
         assert result.code == 0, result.err
-        trees.append(_tree(out))
+        trees.append(read_tree(out))
     assert trees[0] == trees[1]
     assert len(trees[0]) > 5

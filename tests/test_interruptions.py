@@ -14,19 +14,11 @@ from pathlib import Path
 import pytest
 
 from bench.plans import plan as synthetic_plan
-from conftest import MINIMAL
+from conftest import MINIMAL, read_tree
 from eyewatch_gen import writer
 from eyewatch_gen.artifacts import Artifact
 from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan.load import load_plan, load_plan_text
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _as_tree(artifacts: list[Artifact]) -> dict[str, bytes]:
@@ -50,7 +42,7 @@ def test_a_failure_at_every_write_leaves_the_previous_tree(
     old, new = old_and_new
     out = tmp_path / "generated"
     writer.write_tree(out, old)
-    expected = _tree(out)
+    expected = read_tree(out)
     real_write = Path.write_bytes
     for fail_at in range(len(new) + 1):  # the last write is the MANIFEST
         calls = [0]
@@ -65,7 +57,7 @@ def test_a_failure_at_every_write_leaves_the_previous_tree(
         with pytest.raises(OSError):
             writer.write_tree(out, new)
         monkeypatch.setattr(Path, "write_bytes", real_write)
-        assert _tree(out) == expected, f"failure after {fail_at} writes"
+        assert read_tree(out) == expected, f"failure after {fail_at} writes"
     assert [p.name for p in tmp_path.iterdir()] == ["generated"]
 
 
@@ -76,7 +68,7 @@ def test_sigkill_mid_render_leaves_old_or_new_tree(tmp_path: Path) -> None:
     out = tmp_path / "generated"
     old_plan = load_plan(plan).plan
     writer.write_tree(out, render_all(old_plan))
-    old = _tree(out)
+    old = read_tree(out)
     plan.write_text(text.replace("threshold: 0.8", "threshold: 0.85"))
     new = _as_tree(render_all(load_plan(plan).plan))
     outcomes = set()
@@ -89,7 +81,7 @@ def test_sigkill_mid_render_leaves_old_or_new_tree(tmp_path: Path) -> None:
         time.sleep(delay)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
-        current = _tree(out)
+        current = read_tree(out)
         assert current in (old, new), f"mixed tree after SIGKILL at {delay}s"
         outcomes.add("old" if current == old else "new")
         if current == new:
@@ -114,4 +106,4 @@ def test_two_renders_at_once_never_mix(
             thread.start()
         for thread in threads:
             thread.join()
-        assert _tree(out) in trees
+        assert read_tree(out) in trees

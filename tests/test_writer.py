@@ -7,18 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import read_tree
 from eyewatch_gen import writer
 from eyewatch_gen.artifacts import Artifact
 from eyewatch_gen.problems import UsageError
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
 
 A = Artifact("a/one.yml", b"one\n")
 B = Artifact("b/two.yml", b"two\n")
@@ -29,7 +21,7 @@ def test_first_render_writes_files_and_manifest(tmp_path: Path) -> None:
     report = writer.write_tree(out, [A, B])
     assert report.written == ["a/one.yml", "b/two.yml", "MANIFEST"]
     one, two = (hashlib.sha256(a.content).hexdigest() for a in (A, B))
-    assert _tree(out)["MANIFEST"] == f"{one}  a/one.yml\n{two}  b/two.yml\n".encode()
+    assert read_tree(out)["MANIFEST"] == f"{one}  a/one.yml\n{two}  b/two.yml\n".encode()
 
 
 def test_unchanged_render_touches_nothing(tmp_path: Path) -> None:
@@ -47,7 +39,7 @@ def test_files_no_longer_produced_are_removed_but_hand_added_files_stay(tmp_path
     (out / "NOTES.txt").write_text("kept\n")
     report = writer.write_tree(out, [A])
     assert report.removed == ["b/two.yml"]
-    assert sorted(_tree(out)) == ["MANIFEST", "NOTES.txt", "a/one.yml"]
+    assert sorted(read_tree(out)) == ["MANIFEST", "NOTES.txt", "a/one.yml"]
 
 
 def test_drift_reports_changed_missing_and_stale(tmp_path: Path) -> None:
@@ -72,7 +64,7 @@ def test_failure_while_staging_leaves_previous_tree_intact(
 ) -> None:
     out = tmp_path / "generated"
     writer.write_tree(out, [A, B])
-    before = _tree(out)
+    before = read_tree(out)
 
     def boom(staging: Path, target: Path) -> None:
         raise OSError("disk full")
@@ -80,7 +72,7 @@ def test_failure_while_staging_leaves_previous_tree_intact(
     monkeypatch.setattr(writer, "_swap", boom)
     with pytest.raises(OSError):
         writer.write_tree(out, [Artifact("a/one.yml", b"changed\n")])
-    assert _tree(out) == before
+    assert read_tree(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["generated"]
 
 
