@@ -33,9 +33,13 @@ def expand(plan: Plan, source: Source) -> Plan:
             try:
                 alerts.append(_alert(alert_set, item))
             except ValidationError as error:
-                problems.append(source.problem(
-                    ("alert_sets", index, "name"), f"for {item!r}: "
-                    + "; ".join(e["msg"] for e in error.errors()), "plan/alert-set"))
+                problems.append(
+                    source.problem(
+                        ("alert_sets", index, "name"),
+                        f"for {item!r}: " + "; ".join(e["msg"] for e in error.errors()),
+                        "plan/alert-set",
+                    )
+                )
                 continue
             _alias(source, ("alert_sets", index), ("alerts", len(alerts) - 1))
     if problems:
@@ -44,11 +48,16 @@ def expand(plan: Plan, source: Source) -> Plan:
 
 
 def _unmatched(alert_set: AlertSet, index: int, source: Source) -> list[Problem]:
-    return [source.problem(("alert_sets", index, "overrides", item),
-                           f"override for {item!r} matches no item of for_each"
-                           f"{suggest(item, alert_set.for_each)}", "plan/unknown-item",
-                           key=True)
-            for item in alert_set.overrides if item not in alert_set.for_each]
+    return [
+        source.problem(
+            ("alert_sets", index, "overrides", item),
+            f"override for {item!r} matches no item of for_each{suggest(item, alert_set.for_each)}",
+            "plan/unknown-item",
+            key=True,
+        )
+        for item in alert_set.overrides
+        if item not in alert_set.for_each
+    ]
 
 
 def _fill(text: str, item: str) -> str:
@@ -57,11 +66,17 @@ def _fill(text: str, item: str) -> str:
 
 def _alert(alert_set: AlertSet, item: str) -> Alert:
     data: dict[str, Any] = {
-        "name": _fill(alert_set.name, item), "metric": alert_set.metric, "op": alert_set.op,
-        "threshold": alert_set.threshold, "for": alert_set.for_,
-        "severity": alert_set.severity, "summary": _fill(alert_set.summary, item),
-        "description": _fill(alert_set.description, item), "runbook": alert_set.runbook,
-        "guard": alert_set.guard, "match": {alert_set.label: item},
+        "name": _fill(alert_set.name, item),
+        "metric": alert_set.metric,
+        "op": alert_set.op,
+        "threshold": alert_set.threshold,
+        "for": alert_set.for_,
+        "severity": alert_set.severity,
+        "summary": _fill(alert_set.summary, item),
+        "description": _fill(alert_set.description, item),
+        "runbook": alert_set.runbook,
+        "guard": alert_set.guard,
+        "match": {alert_set.label: item},
         **({"service": item} if alert_set.service else {}),
     }
     override = alert_set.overrides.get(item)
@@ -75,7 +90,7 @@ def _alias(source: Source, old: Path, new: Path) -> None:
     """Problems about alerts[n] point at the set that made it."""
     for table in (source.positions.values, source.positions.keys):
         for path, position in list(table.items()):
-            if path[:len(old)] == old:
-                table[(*new, *path[len(old):])] = position
+            if path[: len(old)] == old:
+                table[(*new, *path[len(old) :])] = position
         if old in source.positions.values:
             table.setdefault(new, source.positions.values[old])

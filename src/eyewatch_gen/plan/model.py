@@ -307,8 +307,10 @@ class Alert(Model):
     labels: dict[LabelName, str] = Field(default_factory=dict)
     annotations: dict[LabelName, str] = Field(default_factory=dict)
     match: dict[LabelName, str] = Field(
-        default_factory=dict, description="Threshold alerts on a recorded metric: only the "
-        "series with these label values, e.g. {destination_service_name: checkout}.")
+        default_factory=dict,
+        description="Threshold alerts on a recorded metric: only the "
+        "series with these label values, e.g. {destination_service_name: checkout}.",
+    )
     tests: AlertTests | None = Field(None, description="Raw alerts: inputs for generated tests.")
 
     @model_validator(mode="after")
@@ -621,8 +623,10 @@ class AlertSet(Model):
     per-item overrides. `{item}` and `{Item}` (CamelCase) in name, summary and description
     stand for the item."""
 
-    name: str = Field(pattern=r"^[A-Z{][A-Za-z0-9{}]*$",
-                      description="Alert name template, e.g. {Item}ErrorRateHigh.")
+    name: str = Field(
+        pattern=r"^[A-Z{][A-Za-z0-9{}]*$",
+        description="Alert name template, e.g. {Item}ErrorRateHigh.",
+    )
     for_each: list[Slug] = Field(min_length=1)
     label: LabelName = Field(description="The label whose value is the item.")
     metric: MetricName

@@ -500,9 +500,11 @@ def _matches(plan: Plan, source: Source) -> Iterator[Problem]:
     for i, alert in enumerate(plan.alerts):
         metric = plan.metrics.get(alert.metric or "")
         if alert.match and (metric is None or metric.record is None):
-            yield source.problem(("alerts", i, "match"), "match needs a metric with a "
-                                 "record (label matchers go on the recorded series)",
-                                 "plan/match")
+            yield source.problem(
+                ("alerts", i, "match"),
+                "match needs a metric with a record (label matchers go on the recorded series)",
+                "plan/match",
+            )
 
 
 def _environments(plan: Plan, source: Source) -> Iterator[Problem]:
