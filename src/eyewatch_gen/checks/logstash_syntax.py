@@ -8,6 +8,7 @@ from pathlib import Path
 from eyewatch_gen.checks import Finding
 from eyewatch_gen.plan.model import Plan
 
+
 def parse_error(text: str) -> str | None:
     """Why `text` is not a valid pipeline, or None."""
     from logstash_pipeline_parser import Pipeline
