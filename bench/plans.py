@@ -22,6 +22,15 @@ smtp: {{smarthost: "smtp.bench.example:587", from: am@bench.example}}
 grafana: {{url: https://grafana.bench.example}}
 """
 
+PANEL_METRIC = """\
+  m{i}:
+    area: a{area}
+    description: Busy ratio of component {i}
+    unit: percentunit
+    expr: 1 - avg without (cpu) (rate(bench_seconds_total{{component="c{i}", mode="idle"}}[5m]))
+    panel: {{dashboard: {board}}}
+"""
+
 METRIC = """\
   m{i}:
     area: a{area}
@@ -77,7 +86,9 @@ def plan(alerts: int, dashboards: int, panels: int = 20, areas: int = 10) -> str
     parts.append("metrics:\n")
     for i in range(metrics):
         board = board_names[i // panels] if i < dashboards * panels else f"a{i % areas}"
-        parts.append(METRIC.format(i=i, area=i % areas, board=board))
+        # alerted metrics are recorded and carry fixtures; panel-only metrics are plain
+        template = METRIC if i < alerts else PANEL_METRIC
+        parts.append(template.format(i=i, area=i % areas, board=board))
     parts.append("alerts:\n" if alerts else "alerts: []\n")
     parts += [ALERT.format(i=i, level=1 + i % 4) for i in range(alerts)]
     slos = alerts // 250

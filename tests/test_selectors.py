@@ -39,7 +39,7 @@ from eyewatch_gen.plan.selectors import (
     ],
 )
 def test_selectors(expr: str, expected: list[Selector]) -> None:
-    assert selectors(expr) == expected
+    assert list(selectors(expr)) == expected
 
 
 def test_matching_and_indexes() -> None:

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
-_IDENT = re.compile(_NAME)
+_TOKEN = re.compile(
+    r"(?P<string>\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')"
+    rf"|(?<![\w.:])(?P<ident>{_NAME})"
+    r"|(?P<brace>\{)"
+)
 _OFFSET = re.compile(r"\boffset\s+-?[0-9a-z]+")
 _MATCHER = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:\\.|[^"\\])*)"\s*,?')
 _GROUPING = re.compile(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")
@@ -62,35 +67,36 @@ def _match(actual: str, op: str, value: str) -> bool:
         return True
 
 
-def selectors(expr: str) -> list[Selector]:
+@lru_cache(maxsize=4096)
+def selectors(expr: str) -> tuple[Selector, ...]:
     """Every series selector in a PromQL expression."""
     text = _clean(expr)
     found: list[Selector] = []
     position = 0
-    while position < len(text):
-        name_match = _IDENT.match(text, position)
-        if name_match and (
-            position == 0 or not (text[position - 1].isalnum() or text[position - 1] in "_.:")
-        ):
-            name = name_match.group(0)
-            after = _skip_space(text, name_match.end())
-            if after < len(text) and text[after] == "{":
-                end = _brace_end(text, after)
-                found.append(_braced(name, text[after:end]))
-                position = end
-                continue
-            if not (after < len(text) and text[after] == "(") and name not in _KEYWORDS:
-                found.append(Selector(name, ()))
-            position = name_match.end()
-        elif text[position] == "{":
-            end = _brace_end(text, position)
-            found.append(_braced(None, text[position:end]))
+    while True:
+        token = _TOKEN.search(text, position)
+        if token is None:
+            break
+        kind = token.lastgroup
+        if kind == "string":
+            position = token.end()
+            continue
+        if kind == "brace":
+            end = _brace_end(text, token.start())
+            found.append(_braced(None, text[token.start():end]))
             position = end
-        elif text[position] == '"' or text[position] == "'":
-            position = _string_end(text, position)
-        else:
-            position += 1
-    return [s for s in found if s.name]
+            continue
+        name = token.group("ident")
+        after = _skip_space(text, token.end())
+        if after < len(text) and text[after] == "{":
+            end = _brace_end(text, after)
+            found.append(_braced(name, text[after:end]))
+            position = end
+            continue
+        if not (after < len(text) and text[after] == "(") and name not in _KEYWORDS:
+            found.append(Selector(name, ()))
+        position = token.end()
+    return tuple(s for s in found if s.name)
 
 
 def _skip_space(text: str, position: int) -> int:

@@ -8,13 +8,12 @@ format: https://grafana.com/docs/grafana/latest/administration/provisioning/
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from grafana_foundation_sdk.builders import common as common_builders
 from grafana_foundation_sdk.builders import dashboard as builders
 from grafana_foundation_sdk.builders import gauge, prometheus, stat, timeseries
-from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models import common, dashboard
 
 from eyewatch_gen.artifacts import Artifact, json_artifact, yaml_artifact
@@ -57,8 +56,14 @@ def build(plan: Plan, board: DashboardLayout) -> dict[str, Any]:
             )
         else:
             builder = builder.with_panel(_panel(panel))
-    data: dict[str, Any] = json.loads(JSONEncoder().encode(builder.build()))
+    # The SDK's models serialise through `to_json()`; orjson walks them in C (the SDK's own
+    # json-based encoder plus a decode took three times longer).
+    data: dict[str, Any] = orjson.loads(orjson.dumps(builder.build(), default=_to_json))
     return data
+
+
+def _to_json(model: Any) -> Any:
+    return model.to_json()
 
 
 def _variables(board: DashboardLayout) -> list[Any]:
