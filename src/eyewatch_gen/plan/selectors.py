@@ -83,7 +83,7 @@ def selectors(expr: str) -> tuple[Selector, ...]:
             continue
         if kind == "brace":
             end = _brace_end(text, token.start())
-            found.append(_braced(None, text[token.start():end]))
+            found.append(_braced(None, text[token.start() : end]))
             position = end
             continue
         name = token.group("ident")
