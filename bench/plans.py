@@ -40,7 +40,7 @@ METRIC = """\
     expr: 1 - avg without (cpu) (rate(bench_seconds_total{{component="c{i}", mode="idle"}}[5m]))
     panel: {{dashboard: {board}}}
     fixture:
-      labels: {{instance: "h:1"}}
+      labels: {{component: "c{i}", instance: "h:1", mode: idle}}
       series:
         - series: 'bench_seconds_total{{component="c{i}", mode="idle", cpu="0", instance="h:1"}}'
           rate: 1 - v

@@ -39,23 +39,41 @@ def render(plan: Plan) -> list[Artifact]:
     by_area: dict[str, list[AlertingRule]] = {}
     for group in rule_groups(plan):
         by_area.setdefault(group.area, []).extend(group.alerting)
-    # Every file loads every rules file: an alert may read another area's recording rules.
-    rule_files = [f"../rules/{rules_path(area).rsplit('/', 1)[1]}" for area in by_area]
     artifacts = []
     for area, rules in by_area.items():
         groups = slo_tests.groups(plan) if area == slo_tests.AREA else _groups(plan, rules)
         if groups:
+            files = [
+                f"../rules/{rules_path(a).rsplit('/', 1)[1]}"
+                for a in by_area
+                if a in _areas_read(plan, area, rules)
+            ]
             artifacts.append(
                 yaml_artifact(
                     test_path(area),
-                    {
-                        "rule_files": rule_files,
-                        "evaluation_interval": "1m",
-                        "tests": groups,
-                    },
+                    {"rule_files": files, "evaluation_interval": "1m", "tests": groups},
                 )
             )
     return artifacts
+
+
+def _areas_read(plan: Plan, area: str, rules: list[AlertingRule]) -> set[str]:
+    """The file's own area and the areas whose recording rules its alerts read: loading
+    every rules file into every test file would make promtool's work quadratic."""
+    record_area = _record_areas(plan)
+    reads = {
+        sel.name
+        for rule in rules
+        if rule.test
+        for expr in rule.test.reads
+        for sel in selectors(expr)
+    }
+    return {area} | {record_area[name] for name in reads if name in record_area}
+
+
+@per_plan
+def _record_areas(plan: Plan) -> dict[str, str]:
+    return {rule.record: group.area for group in rule_groups(plan) for rule in group.recording}
 
 
 def test_path(area: str) -> str:
