@@ -11,15 +11,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from eyewatch_gen.plan.catalog import camel
 from eyewatch_gen.plan.model import Alert, AlertSet, Plan
 from eyewatch_gen.plan.source import Source
 from eyewatch_gen.plan.validate import suggest
 from eyewatch_gen.problems import Path, PlanError, Problem
-
-
-def camel(item: str) -> str:
-    """`recommendation-api` -> `RecommendationApi`."""
-    return "".join(part[:1].upper() + part[1:] for part in item.replace("_", "-").split("-"))
 
 
 def expand(plan: Plan, source: Source) -> Plan:
