@@ -212,3 +212,24 @@ def test_an_alert_set_override_that_matches_nothing_is_an_error() -> None:
         "'virtual-tryon'?" in p.render()
         for p in caught.value.problems
     )
+
+
+def test_alertmanager_config_object_validates_and_mirrors_the_routing() -> None:
+    from eyewatch_gen.targets import alertmanager_config_crd
+
+    document = alertmanager_config_crd.document(load_plan(ROOT / "plan.yaml").plan)
+    assert errors("prometheus-operator-alertmanagerconfig.json", document) == []
+    spec = document["spec"]
+    p1 = spec["route"]["routes"][0]
+    assert p1["matchers"] == [{"name": "severity", "value": "P1", "matchType": "="}]
+    assert p1["receiver"] == "eyewearml-p1"
+    receiver = next(r for r in spec["receivers"] if r["name"] == "eyewearml-p1")
+    assert receiver["pagerdutyConfigs"][0]["routingKey"] == {
+        "name": "alertmanager-secrets",
+        "key": "pagerduty-routing-key",
+    }
+    assert receiver["emailConfigs"][0]["authPassword"] == {
+        "name": "alertmanager-secrets",
+        "key": "smtp-password",
+    }
+    assert spec["inhibitRules"][0]["equal"] == ["service"]

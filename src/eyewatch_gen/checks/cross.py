@@ -14,8 +14,7 @@ import yaml
 
 from eyewatch_gen.checks import Finding
 from eyewatch_gen.plan.model import Plan
-
-_MATCHER = re.compile(r'^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:\\.|[^"\\])*)"\s*$')
+from eyewatch_gen.targets.alertmanager import parse_matcher
 
 
 def run(out: Path, plan: Plan) -> list[Finding]:
@@ -34,11 +33,10 @@ def _alerts(out: Path) -> list[tuple[str, dict[str, Any]]]:
 
 def matches(matcher: str, labels: dict[str, str]) -> bool:
     """Whether an Alertmanager matcher string matches `labels`."""
-    parsed = _MATCHER.match(matcher)
+    parsed = parse_matcher(matcher)
     if parsed is None:
         return False
-    name, op, raw = parsed.groups()
-    value = raw.encode().decode("unicode_escape")
+    name, op, value = parsed
     actual = labels.get(name, "")
     if op in ("=", "!="):
         return (actual == value) == (op == "=")

@@ -25,6 +25,7 @@ SCHEMA_FOR: tuple[tuple[str, str], ...] = (
     ("prometheus/tests/*.yml", "schemastore-prometheus-rules-test.json"),
     ("alertmanager/alertmanager.yml", "schemastore-alertmanager.json"),
     ("kubernetes/prometheusrules/*.yaml", "prometheus-operator-prometheusrule.json"),
+    ("kubernetes/alertmanagerconfig.yaml", "prometheus-operator-alertmanagerconfig.json"),
 )
 
 

@@ -593,12 +593,19 @@ class Environment(Model):
 
 
 class KubernetesOutput(Model):
-    """PrometheusRule objects for the Prometheus Operator."""
+    """PrometheusRule (and AlertmanagerConfig) objects for the Prometheus Operator."""
 
     namespace: Slug = "monitoring"
     labels: dict[str, str] = Field(
         default_factory=dict,
         description="Labels the operator's ruleSelector matches, e.g. release: kube-prometheus.",
+    )
+    alertmanager_config: bool = Field(
+        False, description="Also render the routing as an AlertmanagerConfig object."
+    )
+    secret: Slug = Field(
+        "alertmanager-secrets",
+        description="Kubernetes Secret holding the files the plan references, keyed by file name.",
     )
 
 

@@ -66,7 +66,7 @@ def fire_and_quiet(plan: Plan, alert: Alert) -> tuple[float, float]:
     t = alert.threshold
     step = abs(t) * 0.1 if t else 1.0
     step = min(step, (high - t) / 2 if high > t else step, (t - low) / 2 if t > low else step)
-    above, below = round(t + step, 12), round(t - step, 12)
+    above, below = _short(t + step, t, above=True), _short(t - step, t, above=False)
     return {
         ">": (above, below),
         ">=": (above, below),
@@ -75,6 +75,16 @@ def fire_and_quiet(plan: Plan, alert: Alert) -> tuple[float, float]:
         "==": (t, above),
         "!=": (above, t),
     }[alert.op]
+
+
+def _short(value: float, threshold: float, *, above: bool) -> float:
+    """`value` with as few significant digits as keep it on its side of `threshold`: a
+    `$value | humanize` (4 digits) of 1.3475 could print 1.347 or 1.348, of 1.35 only 1.35."""
+    for digits in range(2, 13):
+        candidate = float(f"{value:.{digits}g}")
+        if (candidate > threshold) if above else (candidate < threshold):
+            return candidate
+    return value
 
 
 def _range(unit: str, given: tuple[float, float] | None) -> tuple[float, float]:

@@ -28,6 +28,7 @@ TARGETS: dict[str, str] = {
     "blackbox": "eyewatch_gen.targets.blackbox",
     "alertmanager": "eyewatch_gen.targets.alertmanager",
     "routing-tests": "eyewatch_gen.targets.routing_tests",
+    "alertmanager-config-crd": "eyewatch_gen.targets.alertmanager_config_crd",
     "oncall": "eyewatch_gen.targets.oncall",
     "grafana": "eyewatch_gen.targets.grafana",
     "logstash": "eyewatch_gen.targets.logstash",

@@ -8,6 +8,7 @@ webhook `url_file` there). Format: https://prometheus.io/docs/alerting/latest/co
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, yaml_artifact
@@ -42,6 +43,19 @@ def matcher(name: str, value: str, op: str = "=") -> str:
     """An Alertmanager matcher string with the value quoted and escaped."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'{name}{op}"{escaped}"'
+
+
+_MATCHER = re.compile(r'^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:\\.|[^"\\])*)"\s*$')
+
+
+def parse_matcher(text: str) -> tuple[str, str, str] | None:
+    """(label, operator, value) of a matcher string written by `matcher`, or None."""
+    found = _MATCHER.match(text)
+    if found is None:
+        return None
+    name, op, raw = found.groups()
+    value = re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), raw)
+    return name, op, value
 
 
 def _global(plan: Plan) -> dict[str, Any]:

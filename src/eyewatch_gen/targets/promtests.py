@@ -255,7 +255,7 @@ def notation(samples: list[float | None]) -> str:
         else:
             nxt = samples[index + 1]
             assert nxt is not None
-            step = nxt - first
+            step = _tidy(nxt - first)
             sign = "+" if step >= 0 else "-"
             tokens.append(f"{_number(first)}{sign}{_number(abs(step))}x{end - index}")
         index = end + 1
