@@ -99,3 +99,11 @@ def test_schema_is_json_schema_of_the_plan(cli: Cli) -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(yaml.safe_load(MINIMAL.read_text()), schema)
     assert schema["properties"]["alerts"]["items"]["$ref"] == "#/$defs/Alert"
+
+
+def test_commands_that_read_the_tree_say_when_there_is_none(cli: Cli, tmp_path: Path) -> None:
+    for command in (["lint", "--offline"], ["drill", "--level", "P3"]):
+        result = cli(*command, MINIMAL, "--out", tmp_path / "nowhere")
+        assert result.code == 2
+        assert "no generated tree (no MANIFEST); run `eyewatch-gen render" in result.err
+        assert "Traceback" not in result.err

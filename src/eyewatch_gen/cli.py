@@ -149,6 +149,7 @@ def lint(
     if output_format not in ("table", "plain", "json", "github"):
         raise UsageError(f"--format {output_format!r}: use table, plain, json or github")
     loaded = load_plan(plan, _display(plan))
+    _require_tree(out, [env] if env else list(loaded.plan.environments))
     only = OFFLINE if offline else tuple(CHECKS)
     try:
         if output_format == "table" and sys.stdout.isatty():
@@ -252,6 +253,7 @@ def drill(
     from eyewatch_gen.plan.load import load_plan
 
     loaded = load_plan(plan, _display(plan))
+    _require_tree(out, [])
     levels = level if level or alert else ["P1", "P2", "P3", "P4"]
     if any(item not in ("P1", "P2", "P3", "P4") for item in levels or []):
         raise UsageError("--level takes P1, P2, P3 or P4")
@@ -317,6 +319,16 @@ def schema() -> None:
     from eyewatch_gen.plan.jsonschema import plan_schema_text
 
     typer.echo(plan_schema_text(), nl=False)
+
+
+def _require_tree(out: Path, environments: list[str]) -> None:
+    """A command that reads the generated files needs them: say so instead of failing."""
+    for tree in [out / name for name in environments] or [out]:
+        if not (tree / "MANIFEST").is_file():
+            raise UsageError(
+                f"{tree}: no generated tree (no MANIFEST); run `eyewatch-gen "
+                f"render --out {out}` first"
+            )
 
 
 def _display(path: Path) -> str:

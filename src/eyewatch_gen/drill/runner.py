@@ -29,6 +29,7 @@ from eyewatch_gen.drill.exporter import ExportedSeries, serve
 from eyewatch_gen.drill.sinks import Delivery, Inbox, SmtpSink, http_sink
 from eyewatch_gen.plan import arith, durations
 from eyewatch_gen.plan.catalog import rule_groups
+from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.routing import default_receiver, routes
 from eyewatch_gen.plan.rules import AlertingRule
@@ -158,6 +159,11 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"{url} did not become ready")
 
 
+# computed once per plan: the drill asks for every firing alert on every poll
+_routing_config = per_plan(alertmanager.config)
+
+
+@per_plan
 def channel_names(plan: Plan) -> dict[tuple[str, str], str]:
     """(receiver, sink channel id such as `webhook-0`) -> the plan's channel name."""
     kinds = ("pagerduty", "opsgenie", "webhook", "email")
@@ -175,7 +181,7 @@ def expected_for(
     plan: Plan, labels: dict[str, str], firing: list[dict[str, str]], open_windows: list[str]
 ) -> list[str]:
     """receiver:channel pairs `labels` must reach, after inhibition and muting."""
-    config = alertmanager.config(plan)
+    config = _routing_config(plan)
     for rule in config["inhibit_rules"]:
         for source in firing:
             if source is labels:

@@ -17,10 +17,18 @@ from eyewatch_gen.plan.rules import AlertingRule, RecordingRule, RuleGroup
 
 def render(plan: Plan) -> list[Artifact]:
     """One rules file per area that has rules."""
+    return [
+        yaml_artifact(rules_path(area), {"groups": groups})
+        for area, groups in groups_by_area(plan).items()
+    ]
+
+
+def groups_by_area(plan: Plan) -> dict[str, list[dict[str, Any]]]:
+    """The rule groups as Prometheus reads them, by area (shared by the other engines)."""
     by_area: dict[str, list[dict[str, Any]]] = {}
     for group in rule_groups(plan):
         by_area.setdefault(group.area, []).append(group_data(group))
-    return [yaml_artifact(rules_path(area), {"groups": groups}) for area, groups in by_area.items()]
+    return by_area
 
 
 def rules_path(area: str) -> str:

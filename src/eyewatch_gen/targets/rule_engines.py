@@ -13,9 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, yaml_artifact
-from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.targets.prometheus_rules import group_data
+from eyewatch_gen.targets.prometheus_rules import groups_by_area
 
 
 def render(plan: Plan) -> list[Artifact]:
@@ -29,13 +28,6 @@ def render(plan: Plan) -> list[Artifact]:
     if outputs.thanos is not None:
         artifacts += _thanos(plan)
     return artifacts
-
-
-def _by_area(plan: Plan) -> dict[str, list[dict[str, Any]]]:
-    areas: dict[str, list[dict[str, Any]]] = {}
-    for group in rule_groups(plan):
-        areas.setdefault(group.area, []).append(group_data(group))
-    return areas
 
 
 def _kubernetes(plan: Plan) -> list[Artifact]:
@@ -55,13 +47,13 @@ def _kubernetes(plan: Plan) -> list[Artifact]:
                 "spec": {"groups": groups},
             },
         )
-        for area, groups in _by_area(plan).items()
+        for area, groups in groups_by_area(plan).items()
     ]
 
 
 def _mimir(plan: Plan) -> list[Artifact]:
     namespaces: dict[str, list[dict[str, Any]]] = {}
-    for area, groups in _by_area(plan).items():
+    for area, groups in groups_by_area(plan).items():
         team = plan.areas[area].team if area in plan.areas else None
         namespaces.setdefault(team or area, []).extend(groups)
     return [
@@ -83,5 +75,5 @@ def _thanos(plan: Plan) -> list[Artifact]:
                 ]
             },
         )
-        for area, groups in _by_area(plan).items()
+        for area, groups in groups_by_area(plan).items()
     ]
