@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from eyewatch_gen.promql.labels import escape
+
 
 @dataclass(frozen=True)
 class ExportedSeries:
@@ -19,15 +21,11 @@ class ExportedSeries:
     rate: float | None = None
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
 def exposition(series: list[ExportedSeries], elapsed: float) -> str:
     """Prometheus text exposition format for `series` after `elapsed` seconds."""
     lines = []
     for item in series:
-        labels = ",".join(f'{k}="{_escape(v)}"' for k, v in item.labels)
+        labels = ",".join(f'{k}="{escape(v)}"' for k, v in item.labels)
         value = item.value if item.rate is None else item.rate * elapsed
         lines.append(f"{item.name}{{{labels}}} {value!r}")
     return "\n".join(lines) + "\n"

@@ -33,7 +33,7 @@ from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.routing import default_receiver, routes
 from eyewatch_gen.plan.rules import AlertingRule
-from eyewatch_gen.plan.selectors import parse_series
+from eyewatch_gen.promql.labels import parse_series
 from eyewatch_gen.targets import alertmanager
 
 SCALE = 60  # `for: 5m` becomes 5s in the drill

@@ -15,13 +15,8 @@ from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Metric, Plan, Series
 from eyewatch_gen.plan.rules import AlertingRule, RecordingRule, RuleGroup, format_number
 from eyewatch_gen.plan.slo import slo_groups
-from eyewatch_gen.plan.testspec import (
-    AlertTest,
-    Phase,
-    selector_labels,
-    settle_minutes,
-    threshold_test,
-)
+from eyewatch_gen.plan.testspec import AlertTest, Phase, settle_minutes, threshold_test
+from eyewatch_gen.promql.labels import equality_labels, label_matchers, series_text
 
 _SIMPLE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:")
 
@@ -44,16 +39,11 @@ def alert_expr(plan: Plan, alert: Alert) -> str:
         assert alert.threshold is not None
         reading = signal(plan, alert.metric)
         if alert.match:
-            matchers = ", ".join(f'{k}="{_escape_label(v)}"' for k, v in alert.match.items())
-            reading = f"{reading}{{{matchers}}}"
+            reading = f"{reading}{label_matchers(alert.match)}"
         condition = f"{reading} {alert.op} {format_number(alert.threshold)}"
     if alert.guard:
         condition = f"{condition}\nand {alert.guard.strip()}"
     return condition
-
-
-def _escape_label(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def alert_area(plan: Plan, alert: Alert) -> str:
@@ -164,7 +154,8 @@ def _team_labels(plan: Plan, area: str, level: str) -> dict[str, str]:
 def _job_alerts(plan: Plan) -> list[tuple[str, AlertingRule]]:
     rules = []
     for job, spec in plan.jobs.items():
-        target = f'up{{instance="target-1", job="{job}"}}'
+        target = series_text("up", {"instance": "target-1", "job": job})
+        expr = f"up{label_matchers({'job': job})} == 0"
         test = AlertTest(
             "raw",
             {"instance": "target-1", "job": job},
@@ -172,7 +163,7 @@ def _job_alerts(plan: Plan) -> list[tuple[str, AlertingRule]]:
             Phase((Series(series=target, value="0"),), 0.0),
             0,
             pending_at_raw=True,
-            reads=(f'up{{job="{job}"}} == 0',),
+            reads=(expr,),
         )
         summary = f"Scrape target {{{{ $labels.instance }}}} of job {job} is down"
         description = spec.description or (
@@ -184,7 +175,7 @@ def _job_alerts(plan: Plan) -> list[tuple[str, AlertingRule]]:
                 spec.area,
                 AlertingRule(
                     name=f"{camel(job)}TargetDown",
-                    expr=f'up{{job="{job}"}} == 0',
+                    expr=expr,
                     for_=spec.for_,
                     severity=spec.severity,
                     labels=_team_labels(plan, spec.area, spec.severity),
@@ -205,7 +196,7 @@ def _absent_alerts(plan: Plan) -> list[tuple[str, AlertingRule]]:
         selector = guard.selector.strip()
         test = AlertTest(
             "raw",
-            selector_labels(selector),
+            equality_labels(selector),
             Phase((Series(series=selector, value="1"),), 1.0),
             Phase((), 0.0),
             6,

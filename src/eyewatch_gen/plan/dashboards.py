@@ -15,6 +15,7 @@ from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Metric, Plan
 from eyewatch_gen.plan.rules import format_number
 from eyewatch_gen.plan.slo import sloth_id
+from eyewatch_gen.promql.labels import label_matchers
 
 SEVERITY_COLOURS = {"P1": "red", "P2": "orange", "P3": "yellow", "P4": "blue"}
 GRID_WIDTH = 24
@@ -135,7 +136,7 @@ def _overview(plan: Plan) -> DashboardLayout:
     if plan.slos:
         grid.row("Service level objectives")
         for slo in plan.slos:
-            selector = f'{{sloth_id="{sloth_id(slo)}"}}'
+            selector = label_matchers({"sloth_id": sloth_id(slo)})
             objective = slo.objective / 100
             grid.add(
                 "stat",

@@ -1,4 +1,5 @@
-"""Render the subset of Prometheus (Go) alert templates that generated tests must predict.
+"""Prometheus (Go) alert templates: whether one is well formed, and the subset that generated
+tests must predict, rendered.
 
 `promtool test rules` compares annotations exactly, so the expected text is rendered here the
 way Prometheus does. Supported actions: `{{ $labels.NAME }}`, `{{ $value | humanize }}` (also
@@ -27,6 +28,22 @@ def unsupported(text: str) -> str | None:
     for match in _ACTION.finditer(text):
         if not _render_action(match.group(1), {}, 0.0)[1]:
             return match.group(0)
+    return None
+
+
+def template_error(text: str) -> str | None:
+    """Why `text` is not a usable Prometheus (Go) template, or None."""
+    for match in _ACTION.finditer(text):
+        action = match.group(1).strip("- \t\n")
+        if not action:
+            return f"empty action {match.group(0)!r}"
+        if "{{" in match.group(1):
+            return f"nested '{{{{' in {match.group(0)!r}"
+        quotes = action.count('"') - action.count('\\"')
+        if quotes % 2:
+            return f"unclosed string in {match.group(0)!r}"
+    if "{{" in _ACTION.sub("", text):
+        return "'{{' is never closed with '}}'"
     return None
 
 

@@ -11,7 +11,7 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
-from eyewatch_gen.plan import arith, durations, gotemplate, promql
+from eyewatch_gen.plan import arith, durations, gotemplate
 from eyewatch_gen.plan.fields import LEVELS
 from eyewatch_gen.plan.logstash import logstash_regex_error
 from eyewatch_gen.plan.model import Plan
@@ -19,6 +19,7 @@ from eyewatch_gen.plan.source import Source
 from eyewatch_gen.plan.testspec import fire_and_quiet
 from eyewatch_gen.plan.validate import suggest
 from eyewatch_gen.problems import Path, Problem
+from eyewatch_gen.promql.syntax import lexical_error
 
 Check = Callable[[Plan, Source], Iterable[Problem]]
 # Alertmanager's order: a week runs sunday..saturday, so `monday:sunday` is not a range.
@@ -127,7 +128,7 @@ def _expressions(plan: Plan, source: Source) -> Iterator[Problem]:
     for i, slo in enumerate(plan.slos):
         exprs += [(("slos", i, "sli", k), getattr(slo.sli, k)) for k in ("errors", "total")]
     for path, text in exprs:
-        error = promql.lexical_error(text)
+        error = lexical_error(text)
         if error:
             yield source.problem(path, f"not valid PromQL: {error}", "plan/promql")
 
@@ -153,7 +154,7 @@ def _templates(plan: Plan, source: Source) -> Iterator[Problem]:
             **{f"annotations.{k}": v for k, v in alert.annotations.items()},
         }
         for key, text in texts.items():
-            error = promql.template_error(text)
+            error = gotemplate.template_error(text)
             if error:
                 path: Path = ("alerts", i, *key.split("."))
                 yield source.problem(path, f"bad Prometheus template: {error}", "plan/template")
@@ -241,7 +242,7 @@ def _predictable(plan: Plan, source: Source) -> Iterator[Problem]:
             texts[("service",)] = alert.service
         for key, text in texts.items():
             action = gotemplate.unsupported(text)
-            if action and promql.template_error(text) is None:
+            if action and gotemplate.template_error(text) is None:
                 yield source.problem(
                     ("alerts", i, *key),
                     f"{action} cannot be checked by generated tests; use {gotemplate.SUPPORTED}",

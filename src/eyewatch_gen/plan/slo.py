@@ -15,6 +15,7 @@ from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Plan, Slo
 from eyewatch_gen.plan.rules import AlertingRule, RecordingRule, RuleGroup, format_number
+from eyewatch_gen.promql.labels import label_matchers
 
 AREA = "slo"
 SLI_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
@@ -77,7 +78,7 @@ def _sli_records(slo: Slo) -> list[RecordingRule]:
         )
         for w in SLI_WINDOWS
     ]
-    selector = _selector(labels)
+    selector = label_matchers(labels)
     period = slo.window
     records.append(
         RecordingRule(
@@ -93,7 +94,7 @@ def _sli_records(slo: Slo) -> list[RecordingRule]:
 
 def _meta_records(slo: Slo) -> list[RecordingRule]:
     labels = slo_labels(slo)
-    selector = _selector({"sloth_id": sloth_id(slo)})
+    selector = label_matchers({"sloth_id": sloth_id(slo)})
     on = "on (sloth_id, sloth_slo, sloth_service) group_left"
     days = format_number(durations.seconds(slo.window) / 86400)
     specs = [
@@ -122,7 +123,7 @@ def _alert(
     plan: Plan, slo: Slo, kind: str, windows: tuple[tuple[str, str, float], ...]
 ) -> AlertingRule:
     level = slo.alerting.page if kind == "page" else slo.alerting.ticket
-    selector = _selector(
+    selector = label_matchers(
         {"sloth_id": sloth_id(slo), "sloth_service": slo.service, "sloth_slo": slo.name}
     )
     pairs = [
@@ -170,7 +171,3 @@ def _alert(
 def slo_tests(plan: Plan) -> list[SloTest]:
     """One test spec per SLO."""
     return [SloTest(slo, slo_labels(slo), budget(slo)) for slo in plan.slos]
-
-
-def _selector(labels: dict[str, str]) -> str:
-    return "{" + ", ".join(f'{k}="{v}"' for k, v in labels.items()) + "}"

@@ -8,16 +8,14 @@ gives them, otherwise at the recorded series. Values sit just on either side of 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Plan, Series
-from eyewatch_gen.plan.selectors import parse_series, selectors
-
-_RANGE = re.compile(r"\[\s*([0-9a-z]+)\s*(?::\s*[0-9a-z]*)?\]")
-_OFFSET = re.compile(r"\boffset\s+([0-9a-z]+)")
+from eyewatch_gen.promql.labels import parse_series, series_text
+from eyewatch_gen.promql.selectors import selectors
+from eyewatch_gen.promql.windows import offsets, range_windows
 
 
 @dataclass(frozen=True)
@@ -50,12 +48,10 @@ def for_minutes(text: str) -> int:
 def settle_minutes(exprs: list[str]) -> int:
     """Widest range window plus widest offset in `exprs`, in minutes (0 for instant)."""
     ranges = [
-        durations.seconds(m) for e in exprs for m in _RANGE.findall(e) if durations.is_duration(m)
+        durations.seconds(m) for e in exprs for m in range_windows(e) if durations.is_duration(m)
     ]
-    offsets = [
-        durations.seconds(m) for e in exprs for m in _OFFSET.findall(e) if durations.is_duration(m)
-    ]
-    return math.ceil((max(ranges, default=0) + max(offsets, default=0)) / 60)
+    shifts = [durations.seconds(m) for e in exprs for m in offsets(e) if durations.is_duration(m)]
+    return math.ceil((max(ranges, default=0) + max(shifts, default=0)) / 60)
 
 
 def fire_and_quiet(plan: Plan, alert: Alert) -> tuple[float, float]:
@@ -155,21 +151,3 @@ def _matched(series: Series, match: dict[str, str]) -> Series:
     name, labels = parse_series(series.series)
     relabelled = {k: match.get(k, v) for k, v in labels.items()}
     return series.model_copy(update={"series": series_text(name, relabelled)})
-
-
-def series_text(name: str, labels: dict[str, str]) -> str:
-    """`name{a="b", ...}` in promtool's input notation."""
-    if not labels:
-        return name
-    inner = ", ".join(f'{k}="{_escape(v)}"' for k, v in sorted(labels.items()))
-    return f"{name}{{{inner}}}"
-
-
-def selector_labels(selector: str) -> dict[str, str]:
-    """Equality matchers of a selector: the labels `absent()` returns."""
-    found = re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:\\.|[^"\\])*)"', selector)
-    return {k: v.replace('\\"', '"').replace("\\\\", "\\") for k, v in found}
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

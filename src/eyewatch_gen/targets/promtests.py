@@ -20,14 +20,10 @@ from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Plan, Series
 from eyewatch_gen.plan.rules import AlertingRule
-from eyewatch_gen.plan.selectors import (
-    Selector,
-    SelectorIndex,
-    SeriesIndex,
-    parse_series,
-    selectors,
-)
-from eyewatch_gen.plan.testspec import AlertTest, Phase, for_minutes, series_text
+from eyewatch_gen.plan.testspec import AlertTest, Phase, for_minutes
+from eyewatch_gen.promql.index import SelectorIndex, SeriesIndex
+from eyewatch_gen.promql.labels import parse_series, series_text
+from eyewatch_gen.promql.selectors import Selector, selectors
 from eyewatch_gen.targets import slo_tests
 from eyewatch_gen.targets.prometheus_rules import rules_path
 

@@ -1,16 +1,13 @@
-"""Cheap, positional sanity checks for PromQL and Prometheus annotation templates.
+"""The lexical layer of PromQL: where strings end, and whether brackets and strings balance.
 
-These catch what a person mistypes (an unclosed bracket or string, an empty `{{ }}`) at
-validation time with a plan position. promtool stays the authority on full PromQL semantics;
+`lexical_error` catches what a person mistypes (an unclosed bracket or string) at validation
+time with a plan position; promtool stays the authority on full PromQL semantics and
 `eyewatch-gen lint` and the tests run it on everything generated.
 """
 
 from __future__ import annotations
 
-import re
-
 _PAIRS = {")": "(", "]": "[", "}": "{"}
-_ACTION = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 
 def lexical_error(expr: str) -> str | None:
@@ -20,7 +17,7 @@ def lexical_error(expr: str) -> str | None:
     while index < len(expr):
         char = expr[index]
         if char in "\"'`":
-            end = _string_end(expr, index)
+            end = string_end(expr, index)
             if end < 0:
                 return f"string opened at character {index + 1} is never closed"
             index = end
@@ -42,7 +39,9 @@ def lexical_error(expr: str) -> str | None:
     return None
 
 
-def _string_end(expr: str, start: int) -> int:
+def string_end(expr: str, start: int) -> int:
+    """Index of the quote closing the string opened at `start` (`"`, `'` or a raw `` ` ``),
+    or -1 when it is never closed (a quoted string cannot span lines)."""
     quote = expr[start]
     index = start + 1
     while index < len(expr):
@@ -55,20 +54,3 @@ def _string_end(expr: str, start: int) -> int:
             return -1
         index += 1
     return -1
-
-
-def template_error(text: str) -> str | None:
-    """Why `text` is not a usable Prometheus (Go) template, or None."""
-    for match in _ACTION.finditer(text):
-        action = match.group(1).strip("- \t\n")
-        if not action:
-            return f"empty action {match.group(0)!r}"
-        if "{{" in match.group(1):
-            return f"nested '{{{{' in {match.group(0)!r}"
-        quotes = action.count('"') - action.count('\\"')
-        if quotes % 2:
-            return f"unclosed string in {match.group(0)!r}"
-    rest = _ACTION.sub("", text)
-    if "{{" in rest:
-        return "'{{' is never closed with '}}'"
-    return None

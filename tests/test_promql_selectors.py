@@ -1,16 +1,14 @@
-"""Selector parsing and matching, used to pack generated tests into few promtool groups."""
+"""Selectors, windows and indexes (`promql.selectors`, `promql.windows`, `promql.index`), used to
+pack generated tests into few promtool groups and to find the scrape job a metric reads."""
 
 from __future__ import annotations
 
 import pytest
 
-from eyewatch_gen.plan.selectors import (
-    Selector,
-    SelectorIndex,
-    SeriesIndex,
-    parse_series,
-    selectors,
-)
+from eyewatch_gen.promql.index import SelectorIndex, SeriesIndex
+from eyewatch_gen.promql.labels import parse_series
+from eyewatch_gen.promql.selectors import Selector, first_equality, selectors
+from eyewatch_gen.promql.windows import offsets, range_windows
 
 
 @pytest.mark.parametrize(
@@ -56,3 +54,24 @@ def test_matching_and_indexes() -> None:
     assert series.selected_by(Selector("x", (("job", "=", "a"),)))
     assert not series.selected_by(Selector("x", (("job", "=", "b"),)))
     assert series.contains("x", {"job": "a", "code": "500"})
+
+
+@pytest.mark.parametrize(
+    ("expr", "job"),
+    [
+        ('sum(rate(x{job="api", code="500"}[5m]))', "api"),
+        ('x{job=~"api|web"} / y{job="db"}', "db"),
+        ('x{job=""}', None),
+        ('x{kube_job="a"}', None),
+    ],
+    ids=["first-selector", "regex-skipped", "empty-skipped", "other-label"],
+)
+def test_first_equality(expr: str, job: str | None) -> None:
+    assert first_equality(expr, "job") == job
+
+
+def test_windows_and_offsets() -> None:
+    expr = "rate(a[5m]) + max_over_time(b[ 1h :5m ]) offset 1w - c offset -2m"
+    assert range_windows(expr) == ["5m", "1h"]
+    assert offsets(expr) == ["1w", "-2m"]
+    assert selectors(expr) == (Selector("a", ()), Selector("b", ()), Selector("c", ()))

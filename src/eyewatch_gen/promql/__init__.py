@@ -1,0 +1,10 @@
+"""PromQL text helpers, the one place that reads and writes PromQL and promtool notation.
+
+- `syntax`: the lexical layer (strings, brackets): `lexical_error`, `string_end`;
+- `labels`: label values quoted and unquoted, `{a="b"}` matchers, promtool series text;
+- `selectors`: every series selector in an expression, and whether a series matches one;
+- `windows`: range windows and offsets in an expression;
+- `index`: selectors and series indexed for fast matching.
+
+Conservative by design: promtool stays the authority on full PromQL semantics.
+"""
