@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from eyewatch_gen.checks import Finding
+from eyewatch_gen.layout import rules_path
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Plan
@@ -19,7 +20,7 @@ def run(out: Path, plan: Plan) -> list[Finding]:
     firing = _firing_tests(out)
     findings = []
     for group in rule_groups(plan):
-        file = f"prometheus/rules/{group.area}.rules.yml"
+        file = rules_path(group.area)
         for rule in group.alerting:
             if rule.alert is not None and rule.alert.runbook is None:
                 findings.append(

@@ -9,6 +9,7 @@ from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, yaml_artifact
 from eyewatch_gen.plan.model import Plan, Probe
+from eyewatch_gen.plan.probes import probes_by_module
 
 PATH = "blackbox/blackbox.yml"
 
@@ -17,20 +18,8 @@ def render(plan: Plan) -> list[Artifact]:
     """blackbox.yml (none when the plan probes nothing)."""
     if not plan.probes:
         return []
-    modules: dict[str, Any] = {}
-    for probe in plan.probes:
-        modules.setdefault(module_name(probe), module(probe))
+    modules = {name: module(probes[0]) for name, probes in probes_by_module(plan).items()}
     return [yaml_artifact(PATH, {"modules": modules})]
-
-
-def module_name(probe: Probe) -> str:
-    """`http_2xx`, `http_200_301`, `tcp_connect` or `dns_<name>`."""
-    if probe.module == "http":
-        codes = "_".join(map(str, sorted(probe.expect_status))) or "2xx"
-        return f"http_{codes}"
-    if probe.module == "tcp":
-        return "tcp_connect"
-    return f"dns_{probe.name.replace('-', '_')}"
 
 
 def module(probe: Probe) -> dict[str, Any]:

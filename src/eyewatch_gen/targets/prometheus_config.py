@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, yaml_artifact
+from eyewatch_gen.layout import rules_path
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Job, KubernetesDiscovery, Plan, Probe, RemoteWrite
-from eyewatch_gen.targets.blackbox import module_name
-from eyewatch_gen.targets.prometheus_rules import rules_path
+from eyewatch_gen.plan.probes import probes_by_module
 
 PATH = "prometheus/prometheus.yml"
 _META = "__meta_kubernetes_"
@@ -139,10 +139,9 @@ def _job_labels(job_name: str) -> list[dict[str, Any]]:
 
 
 def _probe_configs(plan: Plan) -> list[dict[str, Any]]:
-    modules: dict[str, list[Probe]] = {}
-    for probe in plan.probes:
-        modules.setdefault(module_name(probe), []).append(probe)
-    return [_probe_config(plan, module, probes) for module, probes in modules.items()]
+    return [
+        _probe_config(plan, module, probes) for module, probes in probes_by_module(plan).items()
+    ]
 
 
 def _probe_config(plan: Plan, module: str, probes: list[Probe]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, yaml_artifact
+from eyewatch_gen.layout import rules_path, test_path
 from eyewatch_gen.plan import arith, gotemplate
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.memo import per_plan
@@ -25,7 +26,6 @@ from eyewatch_gen.promql.index import SelectorIndex, SeriesIndex
 from eyewatch_gen.promql.labels import parse_series, series_text
 from eyewatch_gen.promql.selectors import Selector, selectors
 from eyewatch_gen.targets import slo_tests
-from eyewatch_gen.targets.prometheus_rules import rules_path
 
 Timeline = dict[str, list[float | None]]
 
@@ -70,11 +70,6 @@ def _areas_read(plan: Plan, area: str, rules: list[AlertingRule]) -> set[str]:
 @per_plan
 def _record_areas(plan: Plan) -> dict[str, str]:
     return {rule.record: group.area for group in rule_groups(plan) for rule in group.recording}
-
-
-def test_path(area: str) -> str:
-    """Where the tests of `area` are written."""
-    return f"prometheus/tests/{area}.test.yml"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, yaml_artifact
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.targets.prometheus_rules import groups_by_area
+from eyewatch_gen.rulefmt import groups_by_area
 
 
 def render(plan: Plan) -> list[Artifact]:
