@@ -11,8 +11,8 @@ from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, json_artifact
 from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.logging_view import index_pattern, policy_name
 from eyewatch_gen.plan.model import LogClass, Plan
-from eyewatch_gen.targets.logstash import dataset
 
 _KEYWORD = {"type": "keyword", "ignore_above": 1024}
 
@@ -31,11 +31,6 @@ def render(plan: Plan) -> list[Artifact]:
             )
         )
     return artifacts
-
-
-def policy_name(plan: Plan, log_class: str) -> str:
-    """`<platform>-<class>`: the ILM policy and index template name."""
-    return f"{plan.platform}-{log_class}"
 
 
 def es_duration(text: str) -> str:
@@ -93,7 +88,7 @@ def ilm_policy(name: str, spec: LogClass) -> dict[str, Any]:
 def index_template(plan: Plan, name: str, spec: LogClass) -> dict[str, Any]:
     """A composable template making `logs-<platform>.<class>-*` data streams."""
     return {
-        "index_patterns": [f"logs-{dataset(plan, name)}-*"],
+        "index_patterns": [index_pattern(plan, name)],
         "data_stream": {},
         "priority": 200,
         "template": {

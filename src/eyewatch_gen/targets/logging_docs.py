@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from eyewatch_gen.artifacts import Artifact, text_artifact
+from eyewatch_gen.plan.logging_view import data_stream, policy_name, unmatched_class
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.targets.elasticsearch import policy_name
-from eyewatch_gen.targets.logstash import dataset
 from eyewatch_gen.templating import render_template
 
 PATH = "docs/logging.md"
@@ -21,7 +20,7 @@ def render(plan: Plan) -> list[Artifact]:
             "name": name,
             "audit": spec.audit,
             "policy": policy_name(plan, name),
-            "streams": f"logs-{dataset(plan, name)}-{logging.environment}",
+            "streams": data_stream(plan, name, logging.environment),
             "rollover": f"{spec.retention.hot.max_age} or {spec.retention.hot.max_size}",
             "warm": spec.retention.warm_after or "-",
             "cold": spec.retention.cold_after or "-",
@@ -42,7 +41,6 @@ def render(plan: Plan) -> list[Artifact]:
         }
         for s in logging.sources
     ]
-    default = "application" if "application" in logging.classes else next(iter(logging.classes))
     return [
         text_artifact(
             PATH,
@@ -55,7 +53,7 @@ def render(plan: Plan) -> list[Artifact]:
                 password=logging.output.password,
                 sources=sources,
                 classes=classes,
-                unmatched_class=default,
+                unmatched_class=unmatched_class(logging),
                 security=logging.security,
                 security_class=logging.security_class,
             ),

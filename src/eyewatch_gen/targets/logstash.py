@@ -15,6 +15,7 @@ from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, text_artifact, yaml_artifact
 from eyewatch_gen.plan import logstash
+from eyewatch_gen.plan.logging_view import dataset, unmatched_class
 from eyewatch_gen.plan.model import Logging, LogSource, Plan
 from eyewatch_gen.templating import render_template
 
@@ -46,18 +47,12 @@ def conf_path(name: str) -> str:
     return f"logstash/pipeline/{name}.conf"
 
 
-def dataset(plan: Plan, log_class: str) -> str:
-    """`<platform>.<class>`: the data stream dataset of a log class."""
-    return f"{plan.platform}.{log_class}"
-
-
 def _address(plan: Plan, service: str) -> str:
     return f"{plan.platform}-{service}"
 
 
 def _unmatched(logging: Logging) -> LogSource:
-    default = "application" if "application" in logging.classes else next(iter(logging.classes))
-    return LogSource(service="unmatched", format="json", log_class=default)
+    return LogSource(service="unmatched", format="json", log_class=unmatched_class(logging))
 
 
 def _pipelines(plan: Plan, logging: Logging) -> list[dict[str, Any]]:
