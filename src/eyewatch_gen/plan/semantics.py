@@ -19,7 +19,9 @@ from eyewatch_gen.plan.source import Source
 from eyewatch_gen.plan.testspec import fire_and_quiet
 from eyewatch_gen.plan.validate import suggest
 from eyewatch_gen.problems import Path, Problem
+from eyewatch_gen.promql.selectors import first_equality
 from eyewatch_gen.promql.syntax import lexical_error
+from eyewatch_gen.promql.windows import range_windows
 
 Check = Callable[[Plan, Source], Iterable[Problem]]
 # Alertmanager's order: a week runs sunday..saturday, so `monday:sunday` is not a range.
@@ -405,16 +407,12 @@ def _log_patterns(plan: Plan, source: Source) -> Iterator[Problem]:
             yield source.problem(path, error, "plan/regex")
 
 
-_JOB_SELECTOR = re.compile(r'\bjob\s*=\s*"([^"]+)"')
-
-
 def metric_job(plan: Plan, name: str) -> str | None:
     """The scrape job providing metric `name`: its `job`, else the job="..." it selects."""
     metric = plan.metrics[name]
     if metric.job:
         return metric.job
-    found = _JOB_SELECTOR.search(metric.expr)
-    return found.group(1) if found else None
+    return first_equality(metric.expr, "job")
 
 
 def _metric_jobs(plan: Plan, source: Source) -> Iterator[Problem]:
@@ -441,9 +439,7 @@ def _scrape_windows(plan: Plan, source: Source) -> Iterator[Problem]:
             continue
         interval = durations.seconds(job.interval or plan.prometheus.scrape_interval)
         windows = [
-            durations.seconds(w)
-            for w in re.findall(r"\[(\w+)(?::\w*)?\]", metric.expr)
-            if durations.is_duration(w)
+            durations.seconds(w) for w in range_windows(metric.expr) if durations.is_duration(w)
         ]
         if windows and min(windows) < 4 * interval:
             yield source.problem(
