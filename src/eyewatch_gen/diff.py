@@ -10,6 +10,7 @@ import json
 import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.catalog import rule_groups
@@ -18,13 +19,16 @@ from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.routing import routes
 from eyewatch_gen.problems import UsageError
 
+Section = Literal["alerts", "routing", "maintenance", "dashboards", "retention"]
+ChangeKind = Literal["added", "removed", "changed", "downgrade"]
+
 
 @dataclass
 class Change:
     """One reviewable change."""
 
-    section: str  # alerts, routing, maintenance, dashboards, retention
-    kind: str  # added, removed, changed, downgrade
+    section: Section
+    kind: ChangeKind
     subject: str
     detail: str = ""
 
@@ -114,7 +118,7 @@ def _alerts(old: Plan, new: Plan) -> list[Change]:
             if was == now:
                 continue
             # P1 < P2 < P3 < P4 as strings: a larger level is a downgrade
-            kind = "downgrade" if key == "severity" and now > was else "changed"
+            kind: ChangeKind = "downgrade" if key == "severity" and now > was else "changed"
             shown = f"`{was}` → `{now}`" if key != "expression" else "expression changed"
             changes.append(Change("alerts", kind, name, f"{key}: {shown}"))
     return [
@@ -186,7 +190,7 @@ def _retention(old: Plan, new: Plan) -> list[Change]:
 
 
 def _keyed(
-    section: str,
+    section: Section,
     before: dict[str, dict[str, object]],
     after: dict[str, dict[str, object]],
     describe: object,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from eyewatch_gen.checks import Finding, tools
 from eyewatch_gen.plan.environments import variant
@@ -16,7 +17,18 @@ from eyewatch_gen.plan.load import LoadedPlan
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.problems import Problem, UsageError
 
-CHECKS: dict[str, str] = {
+CheckName = Literal[
+    "drift",
+    "schemas",
+    "logstash",
+    "promtool",
+    "prometheus-config",
+    "blackbox",
+    "amtool",
+    "policy",
+    "cross",
+]
+CHECKS: dict[CheckName, str] = {
     "drift": "eyewatch_gen.checks.drift",
     "schemas": "eyewatch_gen.checks.schemas",
     "logstash": "eyewatch_gen.checks.logstash_syntax",
@@ -28,7 +40,7 @@ CHECKS: dict[str, str] = {
     "cross": "eyewatch_gen.checks.cross",
 }
 #: checks that need no external program (what `make bench` measures)
-OFFLINE = ("drift", "schemas", "logstash", "policy", "cross")
+OFFLINE: tuple[CheckName, ...] = ("drift", "schemas", "logstash", "policy", "cross")
 
 
 @dataclass(frozen=True)
@@ -36,7 +48,7 @@ class LintResult:
     """Findings of every check that ran."""
 
     findings: list[Finding]
-    checks: list[str]
+    checks: list[CheckName]
 
     def failed(self, strict: bool) -> bool:
         """Errors fail; with `strict`, warnings too."""
@@ -44,7 +56,10 @@ class LintResult:
 
 
 def lint(
-    out: Path, plan: Plan, only: tuple[str, ...] = tuple(CHECKS), warnings: tuple[Problem, ...] = ()
+    out: Path,
+    plan: Plan,
+    only: tuple[CheckName, ...] = tuple(CHECKS),
+    warnings: tuple[Problem, ...] = (),
 ) -> LintResult:
     """Run the named checks (all by default) on `out`; the plan's own warnings join in."""
     modules = [importlib.import_module(CHECKS[name]) for name in only]
@@ -61,7 +76,7 @@ def lint(
 
 
 def lint_trees(
-    out: Path, loaded: LoadedPlan, only: tuple[str, ...], env: str | None = None
+    out: Path, loaded: LoadedPlan, only: tuple[CheckName, ...], env: str | None = None
 ) -> LintResult:
     """Lint `out`, or each environment's subdirectory (`out/<env>`) of a plan that has them."""
     plan = loaded.plan

@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
 from eyewatch_gen.artifacts import Artifact
 from eyewatch_gen.problems import UsageError
@@ -49,7 +50,7 @@ class Drift:
     """One difference between the rendered plan and the directory: changed, missing, stale."""
 
     path: str
-    kind: str
+    kind: Literal["missing", "changed", "stale"]
     diff: str
 
 

@@ -11,6 +11,7 @@ import re
 
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.dashboards import panel_links
+from eyewatch_gen.plan.fields import Level
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Metric, Plan, Series
 from eyewatch_gen.plan.rules import AlertingRule, RecordingRule, RuleGroup, format_number
@@ -146,7 +147,7 @@ def camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[-_]", name) if part)
 
 
-def _team_labels(plan: Plan, area: str, level: str) -> dict[str, str]:
+def _team_labels(plan: Plan, area: str, level: Level) -> dict[str, str]:
     team = plan.areas[area].team
     return {"severity": level, "area": area, **({"team": team} if team else {})}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Metric, Plan
@@ -21,6 +21,7 @@ SEVERITY_COLOURS = {"P1": "red", "P2": "orange", "P3": "yellow", "P4": "blue"}
 GRID_WIDTH = 24
 OVERVIEW = "overview"
 Threshold = tuple[float | None, str]
+PanelKind = Literal["row", "timeseries", "stat", "gauge", "alertlist"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class PanelLayout:
     """One panel (or row) with its position."""
 
     id: int
-    kind: str  # row, timeseries, stat, gauge, alertlist
+    kind: PanelKind
     title: str
     x: int
     y: int
@@ -116,7 +117,7 @@ class _Grid:
         )
         self.y += 1
 
-    def add(self, kind: str, title: str, w: int, h: int, **extra: Any) -> None:
+    def add(self, kind: PanelKind, title: str, w: int, h: int, **extra: Any) -> None:
         if self.x + w > GRID_WIDTH:
             self._newline()
         self.panels.append(

@@ -10,6 +10,7 @@ https://sre.google/workbook/alerting-on-slos/
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.memo import per_plan
@@ -120,7 +121,10 @@ def _alerts(plan: Plan, slo: Slo) -> list[AlertingRule]:
 
 
 def _alert(
-    plan: Plan, slo: Slo, kind: str, windows: tuple[tuple[str, str, float], ...]
+    plan: Plan,
+    slo: Slo,
+    kind: Literal["page", "ticket"],
+    windows: tuple[tuple[str, str, float], ...],
 ) -> AlertingRule:
     level = slo.alerting.page if kind == "page" else slo.alerting.ticket
     selector = label_matchers(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.memo import per_plan
@@ -30,7 +31,7 @@ class Phase:
 class AlertTest:
     """Inputs and timing of one alert's quiet, pending and firing cases."""
 
-    level: str  # "raw" (exporter series) or "record" (the recorded series itself)
+    level: Literal["raw", "record"]  # exporter series, or the recorded series itself
     labels: dict[str, str]
     quiet: Phase
     firing: Phase
