@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eyewatch_gen.plan import alert_sets, include
+from eyewatch_gen.plan.checks import check_plan
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.plan.semantics import check_plan
 from eyewatch_gen.plan.source import Source, parse_source, read_source
 from eyewatch_gen.plan.validate import validate_source
 from eyewatch_gen.problems import PlanError, Problem
