@@ -5,7 +5,7 @@ labels); outside production nothing pages a person unless the environment says s
 from __future__ import annotations
 
 from eyewatch_gen.plan.fields import LEVELS
-from eyewatch_gen.plan.model import Alert, Channel, Plan
+from eyewatch_gen.plan.model import Alert, Channel, Environment, Plan
 
 PRODUCTION = "production"
 
@@ -19,7 +19,12 @@ def pages(channel: Channel) -> bool:
 
 def variant(plan: Plan, name: str) -> Plan:
     """The plan as environment `name` runs it."""
-    env = plan.environments[name]
+    return overridden(plan, name, plan.environments[name])
+
+
+def overridden(plan: Plan, name: str, env: Environment) -> Plan:
+    """The plan with `env`'s overrides applied as environment `name` (`env` may differ from
+    the plan's own, to see what one override changes). Not validated: see `plan.variants`."""
     alerts = [_override(alert, env.alerts.get(alert.name)) for alert in plan.alerts]
     paging = env.pages if env.pages is not None else name == PRODUCTION
     levels: dict[str, object] = {}

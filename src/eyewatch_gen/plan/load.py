@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eyewatch_gen.plan import alert_sets, include
+from eyewatch_gen.plan.checks import check_plan
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.plan.semantics import check_plan
 from eyewatch_gen.plan.source import Source, parse_source, read_source
 from eyewatch_gen.plan.validate import validate_source
+from eyewatch_gen.plan.variants import environment_problems
 from eyewatch_gen.problems import PlanError, Problem
 
 
@@ -39,6 +40,7 @@ def load_plan_text(text: str, name: str = "plan.yaml", path: Path | None = None)
 def _checked(source: Source) -> LoadedPlan:
     plan = alert_sets.expand(validate_source(source), source)
     problems = check_plan(plan, source)
+    problems += environment_problems(plan, source, problems)
     errors = [p for p in problems if p.level == "error"]
     if errors:
         raise PlanError(errors)

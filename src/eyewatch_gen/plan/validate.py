@@ -48,8 +48,13 @@ _TYPE_NAMES = {
 
 def validate_source(source: Source) -> Plan:
     """The Plan in `source`, or PlanError listing every structural problem at once."""
+    return validate_data(source.data, source)
+
+
+def validate_data(data: Any, source: Source) -> Plan:
+    """The Plan in `data` (laid out as `source` says), or PlanError with every problem."""
     try:
-        return Plan.model_validate(source.data)
+        return Plan.model_validate(data)
     except ValidationError as error:
         problems = [_problem(source, detail) for detail in error.errors(include_url=False)]
         raise PlanError(_dedupe(problems)) from None

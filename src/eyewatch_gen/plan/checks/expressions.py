@@ -1,0 +1,46 @@
+"""PromQL the plan writes: metric, alert and SLI expressions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from eyewatch_gen.plan.checks.common import Check
+from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.source import Source
+from eyewatch_gen.problems import Problem
+from eyewatch_gen.promql.syntax import lexical_error
+
+PROMQL = "plan/promql"
+SLO_WINDOW = "plan/slo-window"
+
+
+def _expressions(plan: Plan, source: Source) -> Iterator[Problem]:
+    exprs: list[tuple[tuple[str | int, ...], str]] = [
+        (("metrics", n, "expr"), m.expr) for n, m in plan.metrics.items()
+    ]
+    for i, alert in enumerate(plan.alerts):
+        exprs += [
+            (("alerts", i, k), v) for k, v in (("expr", alert.expr), ("guard", alert.guard)) if v
+        ]
+    for i, slo in enumerate(plan.slos):
+        exprs += [(("slos", i, "sli", k), getattr(slo.sli, k)) for k in ("errors", "total")]
+    for path, text in exprs:
+        error = lexical_error(text)
+        if error:
+            yield source.problem(path, f"not valid PromQL: {error}", PROMQL)
+
+
+def _slo_windows(plan: Plan, source: Source) -> Iterator[Problem]:
+    for i, slo in enumerate(plan.slos):
+        for key in ("errors", "total"):
+            if "{{.window}}" not in getattr(slo.sli, key):
+                yield source.problem(
+                    ("slos", i, "sli", key),
+                    "the query must contain "
+                    "{{.window}} where the rate window goes, e.g. "
+                    "rate(x[{{.window}}])",
+                    SLO_WINDOW,
+                )
+
+
+CHECKS: tuple[Check, ...] = (_expressions, _slo_windows)

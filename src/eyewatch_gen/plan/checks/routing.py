@@ -1,0 +1,122 @@
+"""Who is told and how: channels, webhook URLs, e-mail, teams and the escalation policy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlsplit
+
+from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.checks.common import UNKNOWN_CHANNEL, Check, dangling
+from eyewatch_gen.plan.fields import LEVELS
+from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.source import Source
+from eyewatch_gen.plan.validate import suggest
+from eyewatch_gen.problems import Problem
+
+UNUSED_CHANNEL = "plan/unused-channel"
+SECRET = "plan/secret"
+SMTP = "plan/smtp"
+UNKNOWN_TEAM = "plan/unknown-team"
+ESCALATION_ORDER = "plan/escalation-order"
+
+_SECRET_QUERY = re.compile(r"(?i)(token|key|secret|password|passwd|sig|signature|auth)")
+
+
+def _channels(plan: Plan, source: Source) -> Iterator[Problem]:
+    used: set[str] = set()
+    for level in LEVELS:
+        for index, channel in enumerate(plan.severities.level(level).notify):
+            used.add(channel)
+            if channel not in plan.channels:
+                yield dangling(
+                    source,
+                    ("severities", level, "notify", index),
+                    "channel",
+                    channel,
+                    plan.channels,
+                    UNKNOWN_CHANNEL,
+                )
+    used |= {c for team in plan.teams.values() for cs in team.notify.values() for c in cs}
+    for name in plan.channels:
+        if name not in used:
+            yield source.problem(
+                ("channels", name),
+                f"channel {name!r} is not used by any severity or team",
+                UNUSED_CHANNEL,
+                key=True,
+                level="warning",
+            )
+
+
+def _webhook_urls(plan: Plan, source: Source) -> Iterator[Problem]:
+    for name, channel in plan.channels.items():
+        if channel.url is None:
+            continue
+        parts = urlsplit(channel.url)
+        secret_query = [k for k, _ in parse_qsl(parts.query) if _SECRET_QUERY.search(k)]
+        if parts.username or parts.password or secret_query:
+            yield source.problem(
+                ("channels", name, "url"),
+                "the URL carries credentials "
+                "(user:password@ or a token in the query); put the token in "
+                "a file and name it in credentials_file",
+                SECRET,
+            )
+
+
+def _email_needs_smtp(plan: Plan, source: Source) -> Iterator[Problem]:
+    if plan.smtp is None:
+        for name, channel in plan.channels.items():
+            if channel.type == "email":
+                yield source.problem(
+                    ("channels", name),
+                    "an email channel needs the plan's smtp section (smarthost, from)",
+                    SMTP,
+                    key=True,
+                )
+                return
+
+
+def _teams(plan: Plan, source: Source) -> Iterator[Problem]:
+    known = {a.team for a in plan.areas.values() if a.team} | {
+        a.team for a in plan.alerts if a.team
+    }
+    for team, spec in plan.teams.items():
+        if team not in known:
+            yield source.problem(
+                ("teams", team),
+                f"team {team!r} owns no area or alert{suggest(team, known)}",
+                UNKNOWN_TEAM,
+                key=True,
+            )
+        for level, channels in spec.notify.items():
+            for j, channel in enumerate(channels):
+                if channel not in plan.channels:
+                    yield dangling(
+                        source,
+                        ("teams", team, "notify", level, j),
+                        "channel",
+                        channel,
+                        plan.channels,
+                        UNKNOWN_CHANNEL,
+                    )
+
+
+def _escalation_order(plan: Plan, source: Source) -> Iterator[Problem]:
+    if plan.oncall is None:
+        return
+    previous = durations.seconds(plan.oncall.rotation.secondary_after)
+    for i, step in enumerate(plan.oncall.escalation):
+        if durations.seconds(step.after) <= previous:
+            yield source.problem(
+                ("oncall", "escalation", i, "after"),
+                f"{step.after} must be "
+                "later than the step before it (and than "
+                "rotation.secondary_after)",
+                ESCALATION_ORDER,
+            )
+        previous = durations.seconds(step.after)
+
+
+CHECKS: tuple[Check, ...] = (_channels, _webhook_urls, _email_needs_smtp, _teams, _escalation_order)

@@ -1,0 +1,103 @@
+"""The plan model: what `plan.yaml` may say, as frozen pydantic models, one module per section.
+
+Targets read only these models, never the YAML. Unknown keys are errors; every field says what
+it is for (the text ends up in `eyewatch-gen schema` and so in editors). Checks that need more
+than one field (references, uniqueness) live in `plan.checks`. A new plan section is a new
+module here, re-exported below.
+"""
+
+from eyewatch_gen.plan.model.alerts import (
+    AbsentGuard,
+    Alert,
+    AlertOverride,
+    AlertSet,
+    AlertTests,
+    Fixture,
+    Metric,
+    Series,
+)
+from eyewatch_gen.plan.model.base import Model
+from eyewatch_gen.plan.model.dashboards import Dashboard, Grafana, PanelSpec
+from eyewatch_gen.plan.model.environments import Environment, LevelOverride
+from eyewatch_gen.plan.model.logging import (
+    DropRule,
+    HotPhase,
+    LogClass,
+    Logging,
+    LogOutput,
+    LogSource,
+    Retention,
+    SecurityRule,
+)
+from eyewatch_gen.plan.model.outputs import KubernetesOutput, Outputs, ThanosOutput
+from eyewatch_gen.plan.model.plan import Area, Plan
+from eyewatch_gen.plan.model.routing import (
+    Channel,
+    Escalation,
+    Inhibition,
+    OnCall,
+    Rotation,
+    Severities,
+    SeverityLevel,
+    Smtp,
+    Team,
+)
+from eyewatch_gen.plan.model.scrape import (
+    Job,
+    KubernetesDiscovery,
+    Probe,
+    PrometheusServer,
+    RemoteWrite,
+)
+from eyewatch_gen.plan.model.slos import Slo, SloAlerting, SloFixture, SloSli
+from eyewatch_gen.plan.model.windows import MaintenanceWindow, TimeRange
+
+__all__ = [
+    "AbsentGuard",
+    "Alert",
+    "AlertOverride",
+    "AlertSet",
+    "AlertTests",
+    "Area",
+    "Channel",
+    "Dashboard",
+    "DropRule",
+    "Environment",
+    "Escalation",
+    "Fixture",
+    "Grafana",
+    "HotPhase",
+    "Inhibition",
+    "Job",
+    "KubernetesDiscovery",
+    "KubernetesOutput",
+    "LevelOverride",
+    "LogClass",
+    "LogOutput",
+    "LogSource",
+    "Logging",
+    "MaintenanceWindow",
+    "Metric",
+    "Model",
+    "OnCall",
+    "Outputs",
+    "PanelSpec",
+    "Plan",
+    "Probe",
+    "PrometheusServer",
+    "RemoteWrite",
+    "Retention",
+    "Rotation",
+    "SecurityRule",
+    "Series",
+    "Severities",
+    "SeverityLevel",
+    "Slo",
+    "SloAlerting",
+    "SloFixture",
+    "SloSli",
+    "Smtp",
+    "Team",
+    "ThanosOutput",
+    "TimeRange",
+]

@@ -1,0 +1,64 @@
+"""The whole plan: its areas and every section."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from eyewatch_gen.plan.fields import ChannelName, MetricName, Slug
+from eyewatch_gen.plan.model.alerts import Alert, AlertSet, Metric
+from eyewatch_gen.plan.model.base import Model
+from eyewatch_gen.plan.model.dashboards import Dashboard, Grafana
+from eyewatch_gen.plan.model.environments import Environment
+from eyewatch_gen.plan.model.logging import Logging
+from eyewatch_gen.plan.model.outputs import Outputs
+from eyewatch_gen.plan.model.routing import Channel, Inhibition, OnCall, Severities, Smtp, Team
+from eyewatch_gen.plan.model.scrape import Job, Probe, PrometheusServer
+from eyewatch_gen.plan.model.slos import Slo
+from eyewatch_gen.plan.model.windows import MaintenanceWindow
+
+
+class Area(Model):
+    """A monitoring area: one rule file, one rule group and one dashboard."""
+
+    title: str = Field(description="Human title, used for dashboards and docs.")
+    team: Slug | None = Field(None, description="Owning team; its alerts carry a `team` label.")
+    description: str = ""
+
+
+class Plan(Model):
+    """The whole monitoring plan."""
+
+    version: Literal[1]
+    platform: Slug
+    include: list[str] = Field(
+        default_factory=list,
+        description="Team files to merge in, relative to the plan: plan.d/*.yaml.",
+    )
+    areas: dict[Slug, Area]
+    severities: Severities
+    channels: dict[ChannelName, Channel]
+    oncall: OnCall | None = None
+    smtp: Smtp | None = None
+    grafana: Grafana | None = None
+    dashboards: dict[Slug, Dashboard] = Field(default_factory=dict)
+    teams: dict[Slug, Team] = Field(default_factory=dict)
+    inhibitions: list[Inhibition] = Field(default_factory=list)
+    prometheus: PrometheusServer = Field(default_factory=PrometheusServer)
+    probes: list[Probe] = Field(default_factory=list)
+    jobs: dict[Slug, Job] = Field(
+        default_factory=dict,
+        description="Scrape jobs by their `job` label; each gets a target-down alert.",
+    )
+    metrics: dict[MetricName, Metric]
+    alerts: list[Alert] = Field(default_factory=list)
+    alert_sets: list[AlertSet] = Field(default_factory=list)
+    slos: list[Slo] = Field(default_factory=list)
+    maintenance_windows: list[MaintenanceWindow] = Field(default_factory=list)
+    logging: Logging | None = None
+    outputs: Outputs = Field(default_factory=Outputs)
+    environments: dict[Slug, Environment] = Field(
+        default_factory=dict,
+        description="When set, render writes one tree per environment (generated/<env>/).",
+    )

@@ -1,0 +1,49 @@
+"""Service level objectives and their burn-rate alerts."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from eyewatch_gen.plan.fields import AlertName, Duration, Level, Slug, Url
+from eyewatch_gen.plan.model.alerts import Series
+from eyewatch_gen.plan.model.base import Model
+
+
+class SloSli(Model):
+    """Error and total event queries; `{{.window}}` stands for the rate window."""
+
+    errors: str = Field(min_length=1)
+    total: str = Field(min_length=1)
+
+
+class SloFixture(Model):
+    """Raw series that make the SLI's error ratio take the value `v` in generated tests."""
+
+    series: list[Series] = Field(min_length=1)
+
+
+class SloAlerting(Model):
+    """Which levels the burn-rate alerts use."""
+
+    name: AlertName
+    page: Level = "P1"
+    ticket: Level = "P4"
+    runbook: Url | None = None
+
+
+class Slo(Model):
+    """A service level objective with multi-window, multi-burn-rate alerts."""
+
+    service: Slug
+    name: Slug = "availability"
+    objective: float = Field(gt=0, lt=100, description="Percentage of good events, e.g. 99.9.")
+    window: Duration = "30d"
+    description: str = ""
+    sli: SloSli
+    alerting: SloAlerting
+    min_events: float | None = Field(
+        None,
+        ge=0,
+        description="Low-traffic guard: the alerts need at least this many events per second.",
+    )
+    fixture: SloFixture = Field(description="Series making the error ratio `v` in tests.")
