@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import MINIMAL, Run, read_tree
+import pytest
+
+from conftest import MINIMAL, ROOT, Run, read_tree
+from eyewatch_gen import cli as command_line
+from eyewatch_gen.checks.tools import MissingToolError
+from eyewatch_gen.drill import runner
+from eyewatch_gen.drill.runner import DrillError
+from eyewatch_gen.problems import EyewatchError, PlanError, UsageError
 
 Cli = Callable[..., Run]
 
@@ -107,3 +115,70 @@ def test_commands_that_read_the_tree_say_when_there_is_none(cli: Cli, tmp_path: 
         assert result.code == 2
         assert "no generated tree (no MANIFEST); run `eyewatch-gen render" in result.err
         assert "Traceback" not in result.err
+
+
+def _exit_code(monkeypatch: pytest.MonkeyPatch, *args: str | Path) -> int:
+    """Run the CLI in this process (so a test can break a function) and return its exit code."""
+    monkeypatch.setattr(sys, "argv", ["eyewatch-gen", *map(str, args)])
+    return command_line._dispatch()
+
+
+def _drill_raising(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, error: Exception) -> int:
+    def select(*args: object) -> None:
+        raise error
+
+    (tmp_path / "MANIFEST").write_text("")
+    monkeypatch.setattr(runner, "select", select)
+    return _exit_code(monkeypatch, "drill", MINIMAL, "--out", tmp_path, "--level", "P1")
+
+
+def test_user_errors_share_one_base() -> None:
+    for error in (PlanError, UsageError, MissingToolError, DrillError):
+        assert issubclass(error, EyewatchError)
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (DrillError("no alert named Nope"), "no alert named Nope"),
+        (UsageError("bad option"), "bad option"),
+        (
+            MissingToolError("prometheus"),
+            "prometheus is not installed: install the Debian package prometheus "
+            "(or run `make tools`)",
+        ),
+    ],
+    ids=["drill", "usage", "missing-tool"],
+)
+def test_a_user_error_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    error: Exception,
+    message: str,
+) -> None:
+    assert _drill_raising(monkeypatch, tmp_path, error) == 2
+    assert capsys.readouterr().err == f"eyewatch-gen: {message}\n"
+
+
+def test_a_bug_in_drill_is_exit_3_not_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _drill_raising(monkeypatch, tmp_path, ValueError("a bug")) == 3
+    err = capsys.readouterr().err
+    assert "ValueError: a bug" in err
+    assert "internal error (a bug): please report it" in err
+
+
+def test_unknown_environment_is_named_with_its_option(cli: Cli, tmp_path: Path) -> None:
+    example = ROOT / "examples/two-teams/plan.yaml"
+    result = cli("diff", example, "--base-env", "qa", "--env", "staging")
+    assert (result.code, result.err.strip()) == (
+        2,
+        "eyewatch-gen: --base-env qa: the plan declares production, staging",
+    )
+    result = cli("render", MINIMAL, "--out", tmp_path, "--env", "staging")
+    assert (result.code, result.err.strip()) == (
+        2,
+        "eyewatch-gen: --env staging: the plan declares no environments",
+    )

@@ -1,16 +1,24 @@
-"""`eyewatch-gen lint`: passes on the default plan, names the file and check when broken."""
+"""`eyewatch-gen lint`: passes on the default plan, names the file, position and rule when
+broken, in every format."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Run, require_tool
+from conftest import MINIMAL, ROOT, Run, require_tool
 from eyewatch_gen.checks.cross import matches, route_for
+from eyewatch_gen.lint import CHECKS, OFFLINE, lint
+from eyewatch_gen.pipeline import render_all
+from eyewatch_gen.plan.load import load_plan
+from eyewatch_gen.report import REPORTERS
+from eyewatch_gen.writer import write_tree
 
 Cli = Callable[..., Run]
 
@@ -54,12 +62,12 @@ def test_lint_names_file_and_check_of_a_hand_broken_rule(cli: Cli, tree: Path) -
     result = cli("lint", ROOT / "plan.yaml", "--out", tree, "--format", "plain")
     assert result.code == 1
     assert (
-        "prometheus/rules/infrastructure.rules.yml: error: changed: run `eyewatch-gen "
-        "render` (drift)" in result.out
+        f"{tree}/prometheus/rules/infrastructure.rules.yml: error: changed: run `eyewatch-gen "
+        "render` (drift/changed)" in result.out.splitlines()
     )
     assert (
-        "prometheus/tests/infrastructure.test.yml: error: NodeHighCPU at 18m: expected "
-        "alerts differ (promtool test rules)" in result.out
+        f"{tree}/prometheus/tests/infrastructure.test.yml: error: NodeHighCPU at 18m: expected "
+        "alerts differ (promtool/test)" in result.out.splitlines()
     )
 
 
@@ -68,7 +76,7 @@ def test_github_format_emits_annotations(cli: Cli, tree: Path) -> None:
     result = cli("lint", ROOT / "plan.yaml", "--out", tree, "--format", "github")
     assert result.code == 1
     assert any(
-        line.startswith(f"::error file={tree}/logstash/pipeline/auth.conf,title=logstash-syntax::")
+        line.startswith(f"::error file={tree}/logstash/pipeline/auth.conf,title=logstash/syntax::")
         for line in result.out.splitlines()
     )
 
@@ -105,3 +113,89 @@ def test_route_matching_follows_alertmanager_order() -> None:
     assert route_for(tree, {"severity": "P3"})[0] == "mail"
     assert matches('x=~".+"', {}) is False
     assert matches('x="a\\"b"', {"x": 'a"b'}) is True
+
+
+def _line(path: Path, needle: str) -> int:
+    text = path.read_text()
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def test_github_points_plan_findings_at_the_plan_and_others_at_the_tree(
+    cli: Cli, tmp_path: Path
+) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        MINIMAL.read_text().replace(
+            "channels:\n", 'channels:\n  spare: {type: webhook, url: "https://x.example/hook"}\n'
+        )
+    )
+    out = tmp_path / "generated"
+    assert cli("render", plan, "--out", out).code == 0
+    rules = out / "prometheus/rules/infra.rules.yml"
+    rules.write_text(rules.read_text().replace("> 0.9", "> 0.95"))
+    result = cli("lint", plan, "--out", out, "--offline", "--format", "github")
+    assert result.code == 1, result.err
+    lines = result.out.splitlines()
+    assert (
+        f"::warning file={plan},line={_line(plan, 'spare:')},col=3,title=plan/unused-channel"
+        "::channels.spare: channel 'spare' is not used by any severity or team"
+    ) in lines
+    assert (
+        f"::error file={out}/prometheus/rules/infra.rules.yml,title=drift/changed"
+        "::changed: run `eyewatch-gen render`"
+    ) in lines
+
+
+def test_findings_in_an_environment_tree_name_its_directory(cli: Cli, tmp_path: Path) -> None:
+    example = ROOT / "examples/two-teams/plan.yaml"
+    out = tmp_path / "generated"
+    assert cli("render", example, "--out", out).code == 0
+    manifest = out / "staging/MANIFEST"
+    (out / "staging/stray.yml").write_text("x: 1\n")
+    manifest.write_text(manifest.read_text() + f"{'0' * 64}  stray.yml\n")
+    result = cli("lint", example, "--out", out, "--offline", "--env", "staging", "-f", "plain")
+    assert result.code == 1
+    assert f"{out}/staging/stray.yml: error: stale: run `eyewatch-gen render` (drift/stale)" in (
+        result.out.splitlines()
+    )
+    wrong = cli("lint", example, "--out", out, "--offline", "--env", "qa")
+    assert wrong.code == 2
+    assert wrong.err.strip() == "eyewatch-gen: --env qa: the plan declares production, staging"
+
+
+def test_format_choices_are_the_reporters(cli: Cli, tmp_path: Path) -> None:
+    result = cli("lint", MINIMAL, "--out", tmp_path, "--format", "xml")
+    assert result.code == 2
+    assert result.err.strip() == f"eyewatch-gen: --format 'xml': use {', '.join(REPORTERS)}"
+    assert list(REPORTERS) == ["table", "plain", "json", "github"]
+
+
+def test_every_check_declares_constant_area_name_rule_ids() -> None:
+    for name, module_name in CHECKS.items():
+        rules = importlib.import_module(module_name).RULES
+        assert rules, name
+        for rule in rules:
+            assert re.fullmatch(r"[a-z0-9-]+/[a-z0-9-]+", rule), rule
+            assert rule.split("/")[0] == name, rule
+
+
+def test_offline_findings_use_declared_rules_and_tree_paths() -> None:
+    declared = {r for m in CHECKS.values() for r in importlib.import_module(m).RULES}
+    out = ROOT / "generated"
+    result = lint(out, load_plan(ROOT / "plan.yaml").plan, OFFLINE)
+    assert result.findings
+    for finding in result.findings:
+        assert finding.rule in declared
+        assert finding.file.startswith(f"{out}/")
+
+
+def test_promtool_findings_carry_the_line_and_column_it_reports(tmp_path: Path) -> None:
+    require_tool("promtool")
+    out = tmp_path / "generated"
+    write_tree(out, render_all(load_plan(MINIMAL).plan))
+    rules = out / "prometheus/rules/infra.rules.yml"
+    rules.write_text(rules.read_text().replace("rate5m > 0.9\n", "rate5m >\n"))
+    found = lint(out, load_plan(MINIMAL).plan, ("promtool",)).findings
+    broken = next(p for p in found if p.rule == "promtool/check-rules")
+    assert broken.position() == f"{rules}:{_line(rules, 'rate5m >')}:11"
+    assert "could not parse expression" in broken.message

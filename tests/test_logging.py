@@ -153,3 +153,12 @@ def test_logging_plan_errors(old: str, new: str, expected: str) -> None:
     rendered = [p.render() for p in caught.value.problems]
     assert any(expected in line for line in rendered), rendered
     assert not any("hunter2" in line for line in rendered)
+
+
+def test_an_unknown_log_class_has_a_rule_id_without_spaces() -> None:
+    text = PLAN_TEXT.replace(
+        "{service: checkout, format: ecs}", "{service: checkout, format: ecs, class: x}"
+    )
+    with pytest.raises(PlanError) as caught:
+        load_plan_text(text)
+    assert [p.rule for p in caught.value.problems] == ["plan/unknown-log-class"]

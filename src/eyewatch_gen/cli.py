@@ -10,12 +10,16 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from eyewatch_gen import __version__, fastpath
-from eyewatch_gen.problems import PlanError, Problem, UsageError
+from eyewatch_gen.problems import EyewatchError, PlanError, Problem, UsageError
+from eyewatch_gen.report import REPORTERS
+
+if TYPE_CHECKING:
+    from eyewatch_gen.plan.model import Plan
 
 app = typer.Typer(
     name="eyewatch-gen",
@@ -78,7 +82,7 @@ def render(
 
     loaded = load_plan(plan, _display(plan))
     _warn(loaded.warnings)
-    for subdir, artifacts in render_trees(loaded.plan, env).items():
+    for subdir, artifacts in render_trees(loaded.plan, _environments(loaded.plan, env)).items():
         target = out / subdir if subdir else out
         report = write_tree(target, artifacts)
         if not subdir:
@@ -105,7 +109,7 @@ def check(
     loaded = load_plan(plan, _display(plan))
     _warn(loaded.warnings)
     stale = 0
-    for subdir, artifacts in render_trees(loaded.plan, env).items():
+    for subdir, artifacts in render_trees(loaded.plan, _environments(loaded.plan, env)).items():
         target = out / subdir if subdir else out
         found = drift(target, artifacts)
         for item in found:
@@ -127,7 +131,7 @@ def lint(
     plan: PlanArg = Path("plan.yaml"),
     out: OutOpt = Path("generated"),
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="table (terminal), plain, json or github.")
+        str, typer.Option("--format", "-f", help=f"One of: {', '.join(REPORTERS)}.")
     ] = "table",
     strict: Annotated[bool, typer.Option(help="Warnings fail too.")] = False,
     env: EnvOpt = None,
@@ -141,34 +145,24 @@ def lint(
 ) -> None:
     """Run every check on the generated tree: promtool, amtool, schemas, Logstash syntax,
     the plan's policy and checks across files. Exit 1 on findings."""
-    from eyewatch_gen import report
-    from eyewatch_gen.checks.tools import MissingToolError
     from eyewatch_gen.lint import CHECKS, OFFLINE, lint_trees
     from eyewatch_gen.plan.load import load_plan
 
-    if output_format not in ("table", "plain", "json", "github"):
-        raise UsageError(f"--format {output_format!r}: use table, plain, json or github")
+    reporter = REPORTERS.get(output_format)
+    if reporter is None:
+        raise UsageError(f"--format {output_format!r}: use {', '.join(REPORTERS)}")
     loaded = load_plan(plan, _display(plan))
-    _require_tree(out, [env] if env else list(loaded.plan.environments))
+    environments = _environments(loaded.plan, env)
+    _require_tree(out, environments)
     only = OFFLINE if offline else tuple(CHECKS)
-    try:
-        if output_format == "table" and sys.stdout.isatty():
-            from rich.console import Console
+    if output_format == "table" and sys.stdout.isatty():
+        from rich.console import Console
 
-            with Console().status("running promtool, amtool, schemas and cross-checks"):
-                result = lint_trees(out, loaded, only, env)
-        else:
-            result = lint_trees(out, loaded, only, env)
-    except MissingToolError as error:
-        raise UsageError(str(error)) from None
-    if output_format == "json":
-        typer.echo(report.as_json(result.findings, result.checks), nl=False)
-    elif output_format == "github":
-        typer.echo(report.github(result.findings, str(out)), nl=False)
-    elif output_format == "table" and sys.stdout.isatty():
-        report.table(result.findings, result.checks)
+        with Console().status("running promtool, amtool, schemas and cross-checks"):
+            result = lint_trees(out, loaded, only, environments)
     else:
-        typer.echo(report.plain(result.findings), nl=False)
+        result = lint_trees(out, loaded, only, environments)
+    typer.echo(reporter(result.findings, result.checks), nl=False)
     if result.failed(strict):
         raise typer.Exit(1)
 
@@ -195,7 +189,6 @@ def diff(
     between a base plan (or environment) and this one, as Markdown for a pull-request
     comment. `--base-env staging --env production` compares two environments."""
     from eyewatch_gen import diff as plan_diff
-    from eyewatch_gen.plan.environments import variant
     from eyewatch_gen.plan.load import load_plan, load_plan_text
 
     if output_format not in ("markdown", "json") or fail_on not in (None, "downgrade"):
@@ -208,16 +201,8 @@ def diff(
         if base is None
         else load_plan_text(plan_diff.read_base(base, plan), f"{base} (base)", plan).plan
     )
-    for name in (env, base_env):
-        if name is not None and name not in current.environments:
-            raise UsageError(
-                f"no environment {name!r} (the plan declares "
-                f"{', '.join(current.environments) or 'none'})"
-            )
-    if base_env is not None:
-        old = variant(old, base_env)
-    if env is not None:
-        current = variant(current, env)
+    old = _as_environment(old, base_env, "--base-env")
+    current = _as_environment(current, env)
     label = " ".join(filter(None, [base, f"env {base_env}" if base_env else None]))
     result = plan_diff.compare(old, current)
     text = (
@@ -237,7 +222,10 @@ def drill(
     alert: Annotated[list[str] | None, typer.Option(help="Alert to fire (repeatable).")] = None,
     level: Annotated[
         list[str] | None,
-        typer.Option(help="Fire one alert of this level (repeatable; default P1 to P4)."),
+        typer.Option(
+            help="Fire one alert of this level (repeatable; default P1 to P4). A level without "
+            "an alert that can be drilled quickly needs --alert."
+        ),
     ] = None,
     open_window: Annotated[
         list[str] | None,
@@ -248,12 +236,11 @@ def drill(
     """Fire alerts end to end through the generated rules and Alertmanager config in DIR, on a
     real Prometheus and Alertmanager (loopback only), and show which receivers each reaches,
     against the plan. Exit 1 when any differs."""
-    from eyewatch_gen.checks.tools import MissingToolError
     from eyewatch_gen.drill import runner
     from eyewatch_gen.plan.load import load_plan
 
     loaded = load_plan(plan, _display(plan))
-    _require_tree(out, [])
+    _require_tree(out, [""])
     levels = level if level or alert else ["P1", "P2", "P3", "P4"]
     if any(item not in ("P1", "P2", "P3", "P4") for item in levels or []):
         raise UsageError("--level takes P1, P2, P3 or P4")
@@ -261,13 +248,8 @@ def drill(
     unknown = sorted(set(open_window or []) - windows)
     if unknown:
         raise UsageError(f"--open-window {', '.join(unknown)}: no such maintenance window")
-    try:
-        selected = runner.select(loaded.plan, alert or [], levels or [])
-        report = runner.run(loaded.plan, out, selected, timeout, open_window or [])
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    except MissingToolError as error:
-        raise UsageError(str(error)) from None
+    selected = runner.select(loaded.plan, alert or [], levels or [])
+    report = runner.run(loaded.plan, out, selected, timeout, open_window or [])
     _print_drill(report)
     if not report.ok:
         raise typer.Exit(1)
@@ -321,9 +303,33 @@ def schema() -> None:
     typer.echo(plan_schema_text(), nl=False)
 
 
+def _environments(plan: Plan, env: str | None, flag: str = "--env") -> list[str]:
+    """The environments a command works on, from its `--env`: that one, or every one the plan
+    declares ([""], the output directory itself, for a plan without environments)."""
+    from eyewatch_gen.plan.environments import names
+
+    if env is None:
+        return names(plan)
+    if env not in plan.environments:
+        declared = ", ".join(plan.environments) or "no environments"
+        raise UsageError(f"{flag} {env}: the plan declares {declared}")
+    return [env]
+
+
+def _as_environment(plan: Plan, env: str | None, flag: str = "--env") -> Plan:
+    """The plan as the environment `env` runs it (the plan itself without `env`)."""
+    from eyewatch_gen.plan.environments import variant
+
+    if env is None:
+        return plan
+    (name,) = _environments(plan, env, flag)
+    return variant(plan, name)
+
+
 def _require_tree(out: Path, environments: list[str]) -> None:
-    """A command that reads the generated files needs them: say so instead of failing."""
-    for tree in [out / name for name in environments] or [out]:
+    """A command that reads the generated tree of each environment ("" for the output directory
+    itself) needs it: say so instead of failing."""
+    for tree in (out / name for name in environments):
         if not (tree / "MANIFEST").is_file():
             raise UsageError(
                 f"{tree}: no generated tree (no MANIFEST); run `eyewatch-gen "
@@ -365,7 +371,7 @@ def _dispatch() -> int:
         count = len(error.problems)
         print(f"{count} problem{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
         return 2
-    except UsageError as error:
+    except EyewatchError as error:  # usage, a missing tool, a drill that cannot run
         print(f"eyewatch-gen: {error}", file=sys.stderr)
         return 2
     except typer.TyperException as error:  # typer's own usage errors (bad option, ...)

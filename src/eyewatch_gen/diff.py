@@ -69,7 +69,7 @@ def read_base(base: str, plan_path: Path) -> str:
         ).stdout
     except (subprocess.CalledProcessError, FileNotFoundError, ValueError) as error:
         raise UsageError(
-            f"--base {base}: neither a file nor a git ref holding "
+            f"base plan {base}: neither a file nor a git ref holding "
             f"{plan_path} ({getattr(error, 'stderr', '') or error})".strip()
         ) from None
 

@@ -1,21 +1,23 @@
 """`eyewatch-gen lint`: every check on the generated tree and the plan, in one list.
 
-Checks are modules with `run(out, plan) -> list[Finding]`, listed in CHECKS and imported only
-when run. A missing external tool stops the run with one line naming its package.
+Checks are modules with `run(out, plan) -> list[Problem]`, listed in CHECKS and imported only
+when run. A missing external tool stops the run with one line naming its package. Findings in
+generated files are reported at `<out>/<file>`, the plan's own warnings at the plan's path.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from eyewatch_gen.checks import Finding, tools
+from eyewatch_gen.checks import tools
 from eyewatch_gen.plan.environments import variant
 from eyewatch_gen.plan.load import LoadedPlan
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.problems import Problem, UsageError
+from eyewatch_gen.problems import Problem
 
 CheckName = Literal[
     "drift",
@@ -47,7 +49,7 @@ OFFLINE: tuple[CheckName, ...] = ("drift", "schemas", "logstash", "policy", "cro
 class LintResult:
     """Findings of every check that ran."""
 
-    findings: list[Finding]
+    findings: list[Problem]
     checks: list[CheckName]
 
     def failed(self, strict: bool) -> bool:
@@ -55,43 +57,24 @@ class LintResult:
         return any(f.level == "error" or strict for f in self.findings)
 
 
-def lint(
-    out: Path,
-    plan: Plan,
-    only: tuple[CheckName, ...] = tuple(CHECKS),
-    warnings: tuple[Problem, ...] = (),
-) -> LintResult:
-    """Run the named checks (all by default) on `out`; the plan's own warnings join in."""
+def lint(out: Path, plan: Plan, only: tuple[CheckName, ...] = tuple(CHECKS)) -> LintResult:
+    """Run the named checks (all by default) on the tree `out` rendered from `plan`."""
     modules = [importlib.import_module(CHECKS[name]) for name in only]
     for module in modules:  # fail fast, before the slow checks, when a tool is missing
         for tool in getattr(module, "TOOLS", ()):
             tools.find(tool)
-    findings = [
-        Finding(f"{w.file}:{w.line}:{w.column}", w.rule, f"{w.path}: {w.message}", "warning")
-        for w in warnings
-    ]
+    findings: list[Problem] = []
     for module in modules:
-        findings += module.run(out, plan)
+        findings += [problem.under(str(out)) for problem in module.run(out, plan)]
     return LintResult(sorted(findings), list(only))
 
 
 def lint_trees(
-    out: Path, loaded: LoadedPlan, only: tuple[CheckName, ...], env: str | None = None
+    out: Path, loaded: LoadedPlan, only: tuple[CheckName, ...], environments: Sequence[str]
 ) -> LintResult:
-    """Lint `out`, or each environment's subdirectory (`out/<env>`) of a plan that has them."""
-    plan = loaded.plan
-    if not plan.environments:
-        return lint(out, plan, only, loaded.warnings)
-    if env is not None and env not in plan.environments:
-        raise UsageError(f"--env {env}: the plan declares {', '.join(plan.environments)}")
-    chosen = [env] if env else list(plan.environments)
-    findings = [
-        Finding(f"{w.file}:{w.line}:{w.column}", w.rule, f"{w.path}: {w.message}", "warning")
-        for w in loaded.warnings
-    ]
-    for name in chosen:
-        result = lint(out / name, variant(plan, name), only)
-        findings += [
-            Finding(f"{name}/{f.file}", f.check, f.message, f.level) for f in result.findings
-        ]
+    """Lint `out` (environment ""), or the subdirectory `out/<env>` of each named environment."""
+    findings = list(loaded.warnings)
+    for name in environments:
+        plan = variant(loaded.plan, name) if name else loaded.plan
+        findings += lint(out / name, plan, only).findings
     return LintResult(sorted(findings), list(only))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from eyewatch_gen import targets
 from eyewatch_gen.artifacts import Artifact
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.problems import UsageError
 
 
 def render_all(plan: Plan) -> list[Artifact]:
@@ -20,17 +20,12 @@ def render_all(plan: Plan) -> list[Artifact]:
     return sorted(artifacts)
 
 
-def render_trees(plan: Plan, only: str | None = None) -> dict[str, list[Artifact]]:
-    """Artifacts per output subdirectory: one per environment (`staging/`, ...), or the
-    output directory itself ("") when the plan declares no environments."""
+def render_trees(
+    plan: Plan, environments: Sequence[str] | None = None
+) -> dict[str, list[Artifact]]:
+    """Artifacts per output subdirectory: one per environment (`staging/`, ...; by default
+    every one the plan declares), or the output directory itself ("") when it declares none."""
     from eyewatch_gen.plan.environments import names, variant
 
-    chosen = names(plan)
-    if only is not None:
-        if only not in plan.environments:
-            raise UsageError(
-                f"--env {only}: the plan declares "
-                f"{', '.join(plan.environments) or 'no environments'}"
-            )
-        chosen = [only]
+    chosen = names(plan) if environments is None else environments
     return {env: render_all(variant(plan, env) if env else plan) for env in chosen}

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eyewatch_gen.checks import Finding, tools
+from eyewatch_gen.checks import tools
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.problems import Problem
 
 CONFIG = "blackbox/blackbox.yml"
 TOOLS = ("prometheus-blackbox-exporter",)
+CONFIG_CHECK = "blackbox/config-check"
+RULES = (CONFIG_CHECK,)
 
 
-def run(out: Path, plan: Plan) -> list[Finding]:
+def run(out: Path, plan: Plan) -> list[Problem]:
     """A finding when blackbox_exporter rejects its configuration."""
     config = out / CONFIG
     if not config.is_file():
@@ -20,4 +23,4 @@ def run(out: Path, plan: Plan) -> list[Finding]:
     if result.returncode == 0:
         return []
     message = " ".join((result.stdout + result.stderr).split())
-    return [Finding(CONFIG, "blackbox_exporter --config.check", message[-500:])]
+    return [Problem.in_file(CONFIG, message[-500:], CONFIG_CHECK)]

@@ -12,12 +12,18 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from eyewatch_gen.checks import Finding
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.problems import Problem
 from eyewatch_gen.targets.alertmanager import parse_matcher
 
+ROUTING = "cross/routing"
+UNUSED_RECEIVER = "cross/unused-receiver"
+DASHBOARD_URL = "cross/dashboard-url"
+METRIC_SHOWN = "cross/metric-shown"
+RULES = (ROUTING, UNUSED_RECEIVER, DASHBOARD_URL, METRIC_SHOWN)
 
-def run(out: Path, plan: Plan) -> list[Finding]:
+
+def run(out: Path, plan: Plan) -> list[Problem]:
     """Cross-file findings."""
     alerts = _alerts(out)
     return [*_routing(out, alerts), *_dashboard_links(out, alerts), *_metrics_shown(out, plan)]
@@ -54,7 +60,7 @@ def route_for(
     return tree.get("receiver", ""), path
 
 
-def _routing(out: Path, alerts: list[tuple[str, dict[str, Any]]]) -> list[Finding]:
+def _routing(out: Path, alerts: list[tuple[str, dict[str, Any]]]) -> list[Problem]:
     config_path = out / "alertmanager/alertmanager.yml"
     if not config_path.is_file():
         return []
@@ -69,19 +75,19 @@ def _routing(out: Path, alerts: list[tuple[str, dict[str, Any]]]) -> list[Findin
         level = labels.get("severity", "")
         if receiver == root["receiver"] or f'severity="{level}"' not in trail:
             findings.append(
-                Finding(
+                Problem.in_file(
                     file,
-                    "cross/routing",
                     f"{rule['alert']} ({level}) reaches {receiver}, not a receiver of its level",
+                    ROUTING,
                 )
             )
     for receiver in config.get("receivers", []):
         if receiver["name"] not in used and receiver["name"] != root["receiver"]:
             findings.append(
-                Finding(
+                Problem.in_file(
                     "alertmanager/alertmanager.yml",
-                    "cross/unused-receiver",
                     f"receiver {receiver['name']} is used by no alert",
+                    UNUSED_RECEIVER,
                     "warning",
                 )
             )
@@ -96,7 +102,7 @@ def _dashboards(out: Path) -> dict[str, dict[str, Any]]:
     return boards
 
 
-def _dashboard_links(out: Path, alerts: list[tuple[str, dict[str, Any]]]) -> list[Finding]:
+def _dashboard_links(out: Path, alerts: list[tuple[str, dict[str, Any]]]) -> list[Problem]:
     boards = _dashboards(out)
     findings = []
     for file, rule in alerts:
@@ -110,16 +116,16 @@ def _dashboard_links(out: Path, alerts: list[tuple[str, dict[str, Any]]]) -> lis
         ids = {str(p["id"]) for p in board["panels"]} if board else set()
         if board is None or panel not in ids:
             findings.append(
-                Finding(
+                Problem.in_file(
                     file,
-                    "cross/dashboard-url",
                     f"{rule['alert']} links to {link}, which is no generated dashboard panel",
+                    DASHBOARD_URL,
                 )
             )
     return findings
 
 
-def _metrics_shown(out: Path, plan: Plan) -> list[Finding]:
+def _metrics_shown(out: Path, plan: Plan) -> list[Problem]:
     queries = [
         t.get("expr", "")
         for board in _dashboards(out).values()
@@ -134,10 +140,10 @@ def _metrics_shown(out: Path, plan: Plan) -> list[Finding]:
         wanted = metric.record or metric.expr.strip()
         if not any(wanted in query for query in queries):
             findings.append(
-                Finding(
+                Problem.in_file(
                     "grafana/dashboards",
-                    "cross/metric-shown",
                     f"{alert.name}'s metric {alert.metric} is on no dashboard",
+                    METRIC_SHOWN,
                     "warning",
                 )
             )

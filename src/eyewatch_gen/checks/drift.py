@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eyewatch_gen.checks import Finding
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.problems import Problem
+
+CHANGED = "drift/changed"
+MISSING = "drift/missing"
+STALE = "drift/stale"
+RULES = (CHANGED, MISSING, STALE)
+_RULE_OF = {"changed": CHANGED, "missing": MISSING, "stale": STALE}
 
 
-def run(out: Path, plan: Plan) -> list[Finding]:
+def run(out: Path, plan: Plan) -> list[Problem]:
     """A finding per stale, missing or changed file."""
     from eyewatch_gen.pipeline import render_all
     from eyewatch_gen.writer import drift
 
     return [
-        Finding(item.path, "drift", f"{item.kind}: run `eyewatch-gen render`")
+        Problem.in_file(item.path, f"{item.kind}: run `eyewatch-gen render`", _RULE_OF[item.kind])
         for item in drift(out, render_all(plan))
     ]

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eyewatch_gen.checks import Finding
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.problems import Problem
+
+SYNTAX = "logstash/syntax"
+RULES = (SYNTAX,)
 
 
 def parse_error(text: str) -> str | None:
@@ -20,11 +23,11 @@ def parse_error(text: str) -> str | None:
     return None
 
 
-def run(out: Path, plan: Plan) -> list[Finding]:
+def run(out: Path, plan: Plan) -> list[Problem]:
     """A finding per pipeline that does not parse."""
     findings = []
     for path in sorted((out / "logstash/pipeline").glob("*.conf")):
         error = parse_error(path.read_text(encoding="utf-8"))
         if error:
-            findings.append(Finding(path.relative_to(out).as_posix(), "logstash-syntax", error))
+            findings.append(Problem.in_file(path.relative_to(out).as_posix(), error, SYNTAX))
     return findings

@@ -7,15 +7,21 @@ from pathlib import Path
 
 import yaml
 
-from eyewatch_gen.checks import Finding
 from eyewatch_gen.layout import rules_path
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.testspec import dependencies, settle_minutes
+from eyewatch_gen.problems import Problem
+
+RUNBOOK = "policy/runbook"
+PAGE_TESTED = "policy/page-tested"
+RAW_TESTED = "policy/raw-tested"
+DETECTION_DELAY = "policy/detection-delay"
+RULES = (RUNBOOK, PAGE_TESTED, RAW_TESTED, DETECTION_DELAY)
 
 
-def run(out: Path, plan: Plan) -> list[Finding]:
+def run(out: Path, plan: Plan) -> list[Problem]:
     """Policy findings for the plan and its generated tests."""
     firing = _firing_tests(out)
     findings = []
@@ -24,22 +30,20 @@ def run(out: Path, plan: Plan) -> list[Finding]:
         for rule in group.alerting:
             if rule.alert is not None and rule.alert.runbook is None:
                 findings.append(
-                    Finding(file, "policy/runbook", f"{rule.name} has no runbook link", "warning")
+                    Problem.in_file(file, f"{rule.name} has no runbook link", RUNBOOK, "warning")
                 )
             if rule.severity in ("P1", "P2") and rule.name not in firing:
                 findings.append(
-                    Finding(
-                        file,
-                        "policy/page-tested",
-                        f"{rule.name} ({rule.severity}) has no firing test",
+                    Problem.in_file(
+                        file, f"{rule.name} ({rule.severity}) has no firing test", PAGE_TESTED
                     )
                 )
             if rule.test is not None and rule.test.level == "record":
                 findings.append(
-                    Finding(
+                    Problem.in_file(
                         file,
-                        "policy/raw-tested",
                         f"{rule.name} is tested only at its recorded series (no metric fixture)",
+                        RAW_TESTED,
                         "warning",
                     )
                 )
@@ -47,12 +51,12 @@ def run(out: Path, plan: Plan) -> list[Finding]:
             allowed = durations.seconds(plan.severities.level(rule.severity).response_time) / 60
             if delay > allowed:
                 findings.append(
-                    Finding(
+                    Problem.in_file(
                         file,
-                        "policy/detection-delay",
                         f"{rule.name} can take "
                         f"{delay} minutes to fire, beyond {rule.severity}'s "
                         f"response time of {allowed:g} minutes",
+                        DETECTION_DELAY,
                         "warning",
                     )
                 )

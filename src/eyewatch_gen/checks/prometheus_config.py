@@ -16,11 +16,14 @@ from typing import Any
 
 import yaml
 
-from eyewatch_gen.checks import Finding, tools
+from eyewatch_gen.checks import tools
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.problems import Problem
 
 CONFIG = "prometheus/prometheus.yml"
 TOOLS = ("promtool",)
+CHECK_CONFIG = "prometheus-config/check"
+RULES = (CHECK_CONFIG,)
 _FILE_KEYS = (
     "ca_file",
     "cert_file",
@@ -31,7 +34,7 @@ _FILE_KEYS = (
 )
 
 
-def run(out: Path, plan: Plan) -> list[Finding]:
+def run(out: Path, plan: Plan) -> list[Problem]:
     """A finding when promtool rejects the configuration."""
     config = out / CONFIG
     if not config.is_file():
@@ -42,7 +45,7 @@ def run(out: Path, plan: Plan) -> list[Finding]:
     if result.returncode == 0:
         return []
     message = " ".join((result.stdout + result.stderr).split()).replace(scratch, "")
-    return [Finding(CONFIG, "promtool check config", message[-500:])]
+    return [Problem.in_file(CONFIG, message[-500:], CHECK_CONFIG)]
 
 
 def checkable_copy(config: Path, scratch: Path) -> Path:

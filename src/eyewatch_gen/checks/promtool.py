@@ -7,19 +7,25 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from eyewatch_gen.checks import Finding, tools
+from eyewatch_gen.checks import tools
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.problems import Problem
 
 _FAILED_ALERT = re.compile(r"alertname: ([^,\s]+), time: ([^,\s]+)")
+# `file: 5:11: group "a", rule 1, ...` (a position) or `file: yaml: ...` (none)
+_CHECK_LINE = re.compile(r"(?P<file>[^:\s]+): (?:(?P<line>\d+):(?P<column>\d+): )?(?P<message>.+)")
 
 TOOLS = ("promtool",)
+CHECK_RULES = "promtool/check-rules"
+TEST = "promtool/test"
+RULES = (CHECK_RULES, TEST)
 
 
-def run(out: Path, plan: Plan) -> list[Finding]:
+def run(out: Path, plan: Plan) -> list[Problem]:
     """Findings from promtool; none when every rules file checks and every test passes."""
     rules = sorted((out / "prometheus/rules").glob("*.yml"))
     tests = sorted((out / "prometheus/tests").glob("*.test.yml"))
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     if rules:
         checked = tools.run("promtool", "check", "rules", "--lint-fatal", *rules)
         if checked.returncode:
@@ -38,24 +44,32 @@ def _relative(out: Path, text: str) -> str:
     return text.replace(f"{out}/", "").replace(f"{out.resolve()}/", "")
 
 
-def _check_findings(out: Path, output: str) -> list[Finding]:
+def _check_findings(out: Path, output: str) -> list[Problem]:
     findings = []
     for raw in output.splitlines():
         line = _relative(out, raw.strip())
-        if ": " in line and ("error" in line.lower() or "parse" in line or "lint" in line):
-            file = line.split(":", 1)[0]
-            findings.append(Finding(file, "promtool check rules", line))
+        found = _CHECK_LINE.fullmatch(line)
+        if found and ("error" in line.lower() or "parse" in line or "lint" in line):
+            findings.append(
+                Problem.in_file(
+                    found["file"],
+                    found["message"],
+                    CHECK_RULES,
+                    line=int(found["line"] or 0),
+                    column=int(found["column"] or 0),
+                )
+            )
     return findings or [
-        Finding("prometheus/rules", "promtool check rules", _relative(out, output.strip())[-500:])
+        Problem.in_file("prometheus/rules", _relative(out, output.strip())[-500:], CHECK_RULES)
     ]
 
 
-def _test_findings(out: Path, test: Path, output: str) -> list[Finding]:
+def _test_findings(out: Path, test: Path, output: str) -> list[Problem]:
     file = test.relative_to(out).as_posix()
     failed = sorted(set(_FAILED_ALERT.findall(output)))
     if not failed:
-        return [Finding(file, "promtool test rules", _relative(out, output.strip())[-500:])]
+        return [Problem.in_file(file, _relative(out, output.strip())[-500:], TEST)]
     return [
-        Finding(file, "promtool test rules", f"{name} at {time}: expected alerts differ")
+        Problem.in_file(file, f"{name} at {time}: expected alerts differ", TEST)
         for name, time in failed
     ]

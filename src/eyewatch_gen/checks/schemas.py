@@ -12,21 +12,48 @@ from typing import Any
 
 import yaml
 
-from eyewatch_gen.checks import Finding
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.problems import Problem
 
-#: generated path pattern -> schema file in eyewatch_gen/schemas
-SCHEMA_FOR: tuple[tuple[str, str], ...] = (
-    ("grafana/dashboards/*.json", "grafana-dashboard.json"),
-    ("elasticsearch/ilm/*.json", "elasticsearch-ilm-policy.json"),
-    ("elasticsearch/index-templates/*.json", "elasticsearch-index-template.json"),
-    ("elasticsearch/component-templates/*.json", "elasticsearch-component-template.json"),
-    ("prometheus/rules/*.yml", "schemastore-prometheus-rules.json"),
-    ("prometheus/tests/*.yml", "schemastore-prometheus-rules-test.json"),
-    ("alertmanager/alertmanager.yml", "schemastore-alertmanager.json"),
-    ("kubernetes/prometheusrules/*.yaml", "prometheus-operator-prometheusrule.json"),
-    ("kubernetes/alertmanagerconfig.yaml", "prometheus-operator-alertmanagerconfig.json"),
+GRAFANA_DASHBOARD = "schemas/grafana-dashboard"
+ELASTICSEARCH_ILM_POLICY = "schemas/elasticsearch-ilm-policy"
+ELASTICSEARCH_INDEX_TEMPLATE = "schemas/elasticsearch-index-template"
+ELASTICSEARCH_COMPONENT_TEMPLATE = "schemas/elasticsearch-component-template"
+PROMETHEUS_RULES = "schemas/prometheus-rules"
+PROMETHEUS_RULES_TEST = "schemas/prometheus-rules-test"
+ALERTMANAGER = "schemas/alertmanager"
+PROMETHEUSRULE = "schemas/prometheusrule"
+ALERTMANAGERCONFIG = "schemas/alertmanagerconfig"
+
+#: generated path pattern -> (schema file in eyewatch_gen/schemas, rule id of its violations)
+SCHEMA_FOR: tuple[tuple[str, str, str], ...] = (
+    ("grafana/dashboards/*.json", "grafana-dashboard.json", GRAFANA_DASHBOARD),
+    ("elasticsearch/ilm/*.json", "elasticsearch-ilm-policy.json", ELASTICSEARCH_ILM_POLICY),
+    (
+        "elasticsearch/index-templates/*.json",
+        "elasticsearch-index-template.json",
+        ELASTICSEARCH_INDEX_TEMPLATE,
+    ),
+    (
+        "elasticsearch/component-templates/*.json",
+        "elasticsearch-component-template.json",
+        ELASTICSEARCH_COMPONENT_TEMPLATE,
+    ),
+    ("prometheus/rules/*.yml", "schemastore-prometheus-rules.json", PROMETHEUS_RULES),
+    ("prometheus/tests/*.yml", "schemastore-prometheus-rules-test.json", PROMETHEUS_RULES_TEST),
+    ("alertmanager/alertmanager.yml", "schemastore-alertmanager.json", ALERTMANAGER),
+    (
+        "kubernetes/prometheusrules/*.yaml",
+        "prometheus-operator-prometheusrule.json",
+        PROMETHEUSRULE,
+    ),
+    (
+        "kubernetes/alertmanagerconfig.yaml",
+        "prometheus-operator-alertmanagerconfig.json",
+        ALERTMANAGERCONFIG,
+    ),
 )
+RULES = tuple(rule for _, _, rule in SCHEMA_FOR)
 
 
 @cache
@@ -54,22 +81,23 @@ def errors(name: str, document: Any) -> list[str]:
     return [f"{'/'.join(map(str, e.instance_path)) or '(root)'}: {e.message[:300]}" for e in found]
 
 
-def schema_for(path: str) -> str | None:
-    """The schema that applies to a generated path, if any."""
-    return next((s for pattern, s in SCHEMA_FOR if fnmatch.fnmatch(path, pattern)), None)
+def schema_for(path: str) -> tuple[str, str] | None:
+    """The schema that applies to a generated path and its rule id, if any."""
+    return next(
+        ((s, rule) for pattern, s, rule in SCHEMA_FOR if fnmatch.fnmatch(path, pattern)), None
+    )
 
 
-def run(out: Path, plan: Plan) -> list[Finding]:
+def run(out: Path, plan: Plan) -> list[Problem]:
     """Validate every generated file that has a schema."""
     findings = []
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         relative = path.relative_to(out).as_posix()
-        name = schema_for(relative)
-        if name is None:
+        applies = schema_for(relative)
+        if applies is None:
             continue
+        name, rule = applies
         text = path.read_text(encoding="utf-8")
         document = json.loads(text) if relative.endswith(".json") else yaml.safe_load(text)
-        findings += [
-            Finding(relative, f"schema:{name}", message) for message in errors(name, document)
-        ]
+        findings += [Problem.in_file(relative, message, rule) for message in errors(name, document)]
     return findings

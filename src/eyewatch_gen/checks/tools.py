@@ -6,6 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from eyewatch_gen.problems import EyewatchError
+
 PACKAGES = {
     "promtool": "prometheus",
     "amtool": "prometheus-alertmanager",
@@ -14,7 +16,7 @@ PACKAGES = {
 }
 
 
-class MissingToolError(Exception):
+class MissingToolError(EyewatchError):
     """An external tool is not installed; the message names the package that provides it."""
 
     def __init__(self, tool: str) -> None:

@@ -33,10 +33,15 @@ from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.routing import default_receiver, routes
 from eyewatch_gen.plan.rules import AlertingRule
+from eyewatch_gen.problems import EyewatchError
 from eyewatch_gen.promql.labels import parse_series
 from eyewatch_gen.targets import alertmanager
 
 SCALE = 60  # `for: 5m` becomes 5s in the drill
+
+
+class DrillError(EyewatchError):
+    """The drill cannot run as asked: an unknown alert, nothing drillable, a server that fails."""
 
 
 @dataclass
@@ -82,7 +87,7 @@ def select(plan: Plan, names: list[str], levels: list[str]) -> list[AlertingRule
     chosen = [r for r in alerts if r.name in names]
     unknown = sorted(set(names) - {r.name for r in chosen})
     if unknown:
-        raise ValueError(f"no alert named {', '.join(unknown)}")
+        raise DrillError(f"no alert named {', '.join(unknown)}")
     for level in levels:
         # prefer an alert no chosen P1 would inhibit (same service), so each level shows
         pages = {r.labels.get("service") for r in chosen if r.severity == "P1"}
@@ -91,9 +96,9 @@ def select(plan: Plan, names: list[str], levels: list[str]) -> list[AlertingRule
             (r for r in fits if r.labels.get("service") not in pages), next(iter(fits), None)
         )
         if candidate is None:
-            raise ValueError(
+            raise DrillError(
                 f"no {level} alert can be drilled quickly (its inputs need a "
-                "rate window of history); name one with --alert"
+                "rate window of history); name the alert to drill instead"
             )
         chosen.append(candidate)
     return chosen
@@ -150,13 +155,13 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{log.stem} exited: {log.read_text()[-500:]}")
+            raise DrillError(f"{log.stem} exited: {log.read_text()[-500:]}")
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"{url} did not become ready")
+    raise DrillError(f"{url} did not become ready")
 
 
 # computed once per plan: the drill asks for every firing alert on every poll

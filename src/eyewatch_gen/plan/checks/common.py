@@ -14,7 +14,7 @@ Check = Callable[[Plan, Source], Iterable[Problem]]
 DUPLICATE_NAME = "plan/duplicate-name"
 UNKNOWN_AREA = "plan/unknown-area"
 UNKNOWN_CHANNEL = "plan/unknown-channel"
-UNKNOWN_LOG_CLASS = "plan/unknown-log class"
+UNKNOWN_LOG_CLASS = "plan/unknown-log-class"
 UNKNOWN_METRIC = "plan/unknown-metric"
 
 
