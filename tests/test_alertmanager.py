@@ -75,10 +75,6 @@ def test_inhibit_rules() -> None:
     assert rules[2]["source_matchers"] == ['alertname="NodeExporterTargetDown"']
 
 
-def test_matcher_values_are_escaped() -> None:
-    assert alertmanager.matcher("a", 'x"y\\z') == 'a="x\\"y\\\\z"'
-
-
 def test_no_secret_values_in_generated_tree() -> None:
     generated = ROOT / "generated"
     text = "\n".join(p.read_text() for p in generated.rglob("*") if p.is_file())

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL, ROOT, Run, require_tool
-from eyewatch_gen.checks.cross import matches, route_for
 from eyewatch_gen.lint import CHECKS, OFFLINE, lint
 from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan.load import load_plan
@@ -94,25 +93,6 @@ def test_missing_tool_is_one_line_naming_the_package(cli: Cli, tree: Path) -> No
         "eyewatch-gen: promtool is not installed: install the Debian "
         "package prometheus (or run `make tools`)"
     )
-
-
-def test_route_matching_follows_alertmanager_order() -> None:
-    tree = {
-        "receiver": "default",
-        "routes": [
-            {
-                "matchers": ['severity="P1"'],
-                "receiver": "pager",
-                "routes": [{"matchers": ['team=~"a|b"'], "receiver": "team-pager"}],
-            },
-            {"matchers": ['severity!="P1"'], "receiver": "mail"},
-        ],
-    }
-    assert route_for(tree, {"severity": "P1", "team": "a"})[0] == "team-pager"
-    assert route_for(tree, {"severity": "P1", "team": "c"})[0] == "pager"
-    assert route_for(tree, {"severity": "P3"})[0] == "mail"
-    assert matches('x=~".+"', {}) is False
-    assert matches('x="a\\"b"', {"x": 'a"b'}) is True
 
 
 def _line(path: Path, needle: str) -> int:

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Literal
 
 from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.alerting import level_routes
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.dashboards import layouts
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.plan.routing import routes
 from eyewatch_gen.problems import UsageError
 
 Section = Literal["alerts", "routing", "maintenance", "dashboards", "retention"]
@@ -136,7 +136,7 @@ def _threshold_explains(changes: list[Change], subject: str) -> bool:
 def _route_view(plan: Plan) -> dict[str, str]:
     return {
         f"{r.level}" + (f" for team {r.team}" if r.team else ""): ", ".join(r.channels)
-        for r in routes(plan)
+        for r in level_routes(plan)
     }
 
 

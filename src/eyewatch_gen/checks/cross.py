@@ -5,16 +5,15 @@ level's receiver in the generated Alertmanager tree, every receiver is used, eve
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
+from eyewatch_gen.plan.alerting import Matcher, parse_config
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.problems import Problem
-from eyewatch_gen.targets.alertmanager import parse_matcher
 
 ROUTING = "cross/routing"
 UNUSED_RECEIVER = "cross/unused-receiver"
@@ -37,43 +36,24 @@ def _alerts(out: Path) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def matches(matcher: str, labels: dict[str, str]) -> bool:
-    """Whether an Alertmanager matcher string matches `labels`."""
-    parsed = parse_matcher(matcher)
-    if parsed is None:
-        return False
-    name, op, value = parsed
-    actual = labels.get(name, "")
-    if op in ("=", "!="):
-        return (actual == value) == (op == "=")
-    return (re.fullmatch(value, actual) is not None) == (op == "=~")
-
-
-def route_for(
-    tree: dict[str, Any], labels: dict[str, str], path: tuple[str, ...] = ()
-) -> tuple[str, tuple[str, ...]]:
-    """The receiver Alertmanager picks for `labels`, and the matchers on the way there."""
-    for child in tree.get("routes", []):
-        if all(matches(m, labels) for m in child.get("matchers", [])):
-            receiver, trail = route_for(child, labels, (*path, *child.get("matchers", [])))
-            return receiver or tree["receiver"], trail
-    return tree.get("receiver", ""), path
-
-
 def _routing(out: Path, alerts: list[tuple[str, dict[str, Any]]]) -> list[Problem]:
     config_path = out / "alertmanager/alertmanager.yml"
     if not config_path.is_file():
         return []
-    config = yaml.safe_load(config_path.read_text())
-    root = config["route"]
+    try:
+        view = parse_config(yaml.safe_load(config_path.read_text()))
+    except ValueError as error:
+        return [Problem.in_file("alertmanager/alertmanager.yml", str(error), ROUTING)]
+    unrouted = view.root.receiver
     findings, used = [], set()
     for file, rule in alerts:
         labels = {k: v for k, v in rule["labels"].items() if "{{" not in v}
         labels["alertname"] = rule["alert"]
-        receiver, trail = route_for(root, labels)
+        routed = view.route(labels)
+        receiver = routed.receiver
         used.add(receiver)
         level = labels.get("severity", "")
-        if receiver == root["receiver"] or f'severity="{level}"' not in trail:
+        if receiver == unrouted or Matcher("severity", "=", level) not in routed.matchers:
             findings.append(
                 Problem.in_file(
                     file,
@@ -81,12 +61,12 @@ def _routing(out: Path, alerts: list[tuple[str, dict[str, Any]]]) -> list[Proble
                     ROUTING,
                 )
             )
-    for receiver in config.get("receivers", []):
-        if receiver["name"] not in used and receiver["name"] != root["receiver"]:
+    for name in (r.name for r in view.receivers):
+        if name not in used and name != unrouted:
             findings.append(
                 Problem.in_file(
                     "alertmanager/alertmanager.yml",
-                    f"receiver {receiver['name']} is used by no alert",
+                    f"receiver {name} is used by no alert",
                     UNUSED_RECEIVER,
                     "warning",
                 )

@@ -5,12 +5,24 @@ keys and mailboxes are never contacted)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.alerting import (
+    Alerting,
+    Global,
+    Receiver,
+    Route,
+    Smtp,
+    TimeInterval,
+    TimeRange,
+    TimeSpec,
+    parse_config,
+)
 from eyewatch_gen.targets import alertmanager
 
 
@@ -56,57 +68,57 @@ def alertmanager_config(
     out: Path, sink: str, smtp_port: int, dummy_secret: Path, open_windows: list[str]
 ) -> dict[str, Any]:
     """The generated Alertmanager config in `out`, receivers redirected, waits shortened."""
-    config: dict[str, Any] = yaml.safe_load((out / alertmanager.PATH).read_text())
-    config["global"] = {
-        "resolve_timeout": "5m",
-        "smtp_smarthost": f"127.0.0.1:{smtp_port}",
-        "smtp_from": "drill@eyewatch.invalid",
-        "smtp_require_tls": False,
-    }
-    _fast(config["route"])
-    for interval in config.get("time_intervals", []):
-        if interval["name"] in open_windows:
-            interval["time_intervals"] = [{"times": [{"start_time": "00:00", "end_time": "24:00"}]}]
-    config["receivers"] = [_redirect(r, sink, dummy_secret) for r in config["receivers"]]
-    return config
+    deployed = parse_config(yaml.safe_load((out / alertmanager.PATH).read_text()))
+    drilled = Alerting(
+        global_=Global("5m", Smtp(f"127.0.0.1:{smtp_port}", "drill@eyewatch.invalid", False)),
+        root=_fast(deployed.root),
+        inhibit_rules=deployed.inhibit_rules,
+        time_intervals=tuple(_opened(i, open_windows) for i in deployed.time_intervals),
+        receivers=tuple(_redirect(r, sink, str(dummy_secret)) for r in deployed.receivers),
+    )
+    return alertmanager.serialise(drilled)
 
 
-def _fast(route: dict[str, Any]) -> None:
-    for key, value in (("group_wait", "1s"), ("group_interval", "1s"), ("repeat_interval", "1h")):
-        if key in route:
-            route[key] = value
-    for child in route.get("routes", []):
-        _fast(child)
+def _fast(route: Route) -> Route:
+    """The same tree, waiting 1s and repeating hourly wherever it sets a timing."""
+    return replace(
+        route,
+        group_wait=route.group_wait and "1s",
+        group_interval=route.group_interval and "1s",
+        repeat_interval=route.repeat_interval and "1h",
+        routes=tuple(_fast(child) for child in route.routes),
+    )
 
 
-def _redirect(receiver: dict[str, Any], sink: str, dummy_secret: Path) -> dict[str, Any]:
-    name = receiver["name"]
-    result: dict[str, Any] = {"name": name}
-    for index, item in enumerate(receiver.get("pagerduty_configs", [])):
-        result.setdefault("pagerduty_configs", []).append(
-            {
-                **item,
-                "routing_key_file": str(dummy_secret),
-                "url": f"{sink}/{name}/pagerduty-{index}",
-            }
-        )
-    for index, item in enumerate(receiver.get("opsgenie_configs", [])):
-        result.setdefault("opsgenie_configs", []).append(
-            {
-                **item,
-                "api_key_file": str(dummy_secret),
-                "api_url": f"{sink}/{name}/opsgenie-{index}/",
-            }
-        )
-    for index, item in enumerate(receiver.get("webhook_configs", [])):
-        redirected = {**item, "url": f"{sink}/{name}/webhook-{index}"}
-        if "http_config" in item:
-            redirected["http_config"] = {
-                "authorization": {"type": "Bearer", "credentials_file": str(dummy_secret)}
-            }
-        result.setdefault("webhook_configs", []).append(redirected)
-    for index, item in enumerate(receiver.get("email_configs", [])):
-        result.setdefault("email_configs", []).append(
-            {**item, "to": f"{name}+email-{index}@drill.invalid"}
-        )
-    return result
+def _opened(interval: TimeInterval, open_windows: list[str]) -> TimeInterval:
+    """An interval the drill opens covers the whole day, every day."""
+    if interval.name not in open_windows:
+        return interval
+    return TimeInterval(interval.name, (TimeSpec(times=(TimeRange("00:00", "24:00"),)),))
+
+
+def _redirect(receiver: Receiver, sink: str, secret: str) -> Receiver:
+    """Every notification of `receiver` goes to the sink, named `<receiver>/<kind>-<index>`."""
+    name = receiver.name
+    return Receiver(
+        name,
+        pagerduty=tuple(
+            replace(n, routing_key_file=secret, url=f"{sink}/{name}/pagerduty-{i}")
+            for i, n in enumerate(receiver.pagerduty)
+        ),
+        opsgenie=tuple(
+            replace(n, api_key_file=secret, api_url=f"{sink}/{name}/opsgenie-{i}/")
+            for i, n in enumerate(receiver.opsgenie)
+        ),
+        webhooks=tuple(
+            replace(
+                n,
+                url=f"{sink}/{name}/webhook-{i}",
+                credentials_file=secret if n.credentials_file else None,
+            )
+            for i, n in enumerate(receiver.webhooks)
+        ),
+        emails=tuple(
+            replace(n, to=f"{name}+email-{i}@drill.invalid") for i, n in enumerate(receiver.emails)
+        ),
+    )

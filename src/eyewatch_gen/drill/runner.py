@@ -23,19 +23,17 @@ from typing import Any
 import yaml
 
 from eyewatch_gen.checks import tools
-from eyewatch_gen.checks.cross import matches, route_for
 from eyewatch_gen.drill import configs
 from eyewatch_gen.drill.exporter import ExportedSeries, serve
 from eyewatch_gen.drill.sinks import Delivery, Inbox, SmtpSink, http_sink
 from eyewatch_gen.plan import arith, durations
+from eyewatch_gen.plan.alerting import alerting
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.plan.routing import default_receiver, routes
 from eyewatch_gen.plan.rules import AlertingRule
 from eyewatch_gen.problems import EyewatchError
 from eyewatch_gen.promql.labels import parse_series
-from eyewatch_gen.targets import alertmanager
 
 SCALE = 60  # `for: 5m` becomes 5s in the drill
 
@@ -164,54 +162,33 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise DrillError(f"{url} did not become ready")
 
 
-# computed once per plan: the drill asks for every firing alert on every poll
-_routing_config = per_plan(alertmanager.config)
-
-
 @per_plan
 def channel_names(plan: Plan) -> dict[tuple[str, str], str]:
     """(receiver, sink channel id such as `webhook-0`) -> the plan's channel name."""
-    kinds = ("pagerduty", "opsgenie", "webhook", "email")
-    receivers = {default_receiver(plan): tuple(plan.severities.P3.notify)}
-    receivers.update({r.receiver: r.channels for r in routes(plan)})
-    names = {}
-    for receiver, channels in receivers.items():
-        for kind in kinds:
-            of_kind = [c for c in channels if plan.channels[c].type == kind]
-            names.update({(receiver, f"{kind}-{i}"): c for i, c in enumerate(of_kind)})
-    return names
+    return {
+        (receiver.name, f"{kind}-{index}"): notifier.channel
+        for receiver in alerting(plan).receivers
+        for kind, notifiers in receiver.by_kind()
+        for index, notifier in enumerate(notifiers)
+    }
 
 
 def expected_for(
     plan: Plan, labels: dict[str, str], firing: list[dict[str, str]], open_windows: list[str]
 ) -> list[str]:
     """receiver:channel pairs `labels` must reach, after inhibition and muting."""
-    config = _routing_config(plan)
-    for rule in config["inhibit_rules"]:
-        for source in firing:
-            if source is labels:
-                continue
-            if (
-                all(matches(m, source) for m in rule["source_matchers"])
-                and all(matches(m, labels) for m in rule["target_matchers"])
-                and all(source.get(k) == labels.get(k) for k in rule.get("equal", []))
-            ):
-                return []
-    receiver, _ = route_for(config["route"], labels)
-    route = _route_named(config["route"], labels)
-    if set(route.get("mute_time_intervals", [])) & set(open_windows):
+    view = alerting(plan)
+    if view.inhibited(labels, [source for source in firing if source is not labels]):
+        return []
+    routed = view.route(labels)
+    if set(routed.mute_time_intervals) & set(open_windows):
         return []
     names = channel_names(plan)
     return sorted(
-        f"{receiver}:{channel}" for (name, _), channel in names.items() if name == receiver
+        f"{routed.receiver}:{channel}"
+        for (name, _), channel in names.items()
+        if name == routed.receiver
     )
-
-
-def _route_named(tree: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
-    for child in tree.get("routes", []):
-        if all(matches(m, labels) for m in child.get("matchers", [])):
-            return _route_named(child, labels)
-    return tree
 
 
 def run(

@@ -2,9 +2,10 @@
 (monitoring.coreos.com/v1alpha1): `kubernetes/alertmanagerconfig.yaml`, opt-in with
 `outputs.kubernetes.alertmanager_config`.
 
-It is translated from the same data as `alertmanager/alertmanager.yml`, so the two cannot
-disagree. Files the plan references (routing keys, tokens, the SMTP password) become keys of
-one Kubernetes Secret (`outputs.kubernetes.secret`), named after the file.
+It is written from the same alerting view (`plan/alerting`) as `alertmanager/alertmanager.yml`,
+so the two cannot disagree. Files the plan references (routing keys, tokens, the SMTP
+password) become keys of one Kubernetes Secret (`outputs.kubernetes.secret`), named after the
+file.
 API: https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1alpha1.AlertmanagerConfig
 """
 
@@ -14,8 +15,20 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, yaml_artifact
+from eyewatch_gen.plan.alerting import (
+    Email,
+    InhibitRule,
+    Matcher,
+    Opsgenie,
+    PagerDuty,
+    Receiver,
+    Route,
+    Smtp,
+    TimeInterval,
+    Webhook,
+    alerting,
+)
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.targets.alertmanager import config, parse_matcher
 
 PATH = "kubernetes/alertmanagerconfig.yaml"
 
@@ -32,14 +45,15 @@ def document(plan: Plan) -> dict[str, Any]:
     """The AlertmanagerConfig object as data."""
     spec = plan.outputs.kubernetes
     assert spec is not None
-    source = config(plan)
+    view = alerting(plan)
+    smtp = view.global_.smtp
     body: dict[str, Any] = {
-        "route": _route(source["route"]),
-        "receivers": [_receiver(r, source["global"], spec.secret) for r in source["receivers"]],
-        "inhibitRules": [_inhibit(rule) for rule in source["inhibit_rules"]],
+        "route": _route(view.root),
+        "receivers": [_receiver(r, smtp, spec.secret) for r in view.receivers],
+        "inhibitRules": [_inhibit(rule) for rule in view.inhibit_rules],
     }
-    if "time_intervals" in source:
-        body["muteTimeIntervals"] = [_interval(i) for i in source["time_intervals"]]
+    if view.time_intervals:
+        body["muteTimeIntervals"] = [_interval(i) for i in view.time_intervals]
     return {
         "apiVersion": "monitoring.coreos.com/v1alpha1",
         "kind": "AlertmanagerConfig",
@@ -52,32 +66,26 @@ def document(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _matchers(texts: list[str]) -> list[dict[str, str]]:
-    result = []
-    for text in texts:
-        parsed = parse_matcher(text)
-        assert parsed is not None, text
-        name, op, value = parsed
-        result.append({"name": name, "value": value, "matchType": op})
-    return result
+def _matchers(matchers: tuple[Matcher, ...]) -> list[dict[str, str]]:
+    return [{"name": m.label, "value": m.value, "matchType": m.op} for m in matchers]
 
 
-_ROUTE_KEYS = {
-    "receiver": "receiver",
-    "group_by": "groupBy",
-    "group_wait": "groupWait",
-    "group_interval": "groupInterval",
-    "repeat_interval": "repeatInterval",
-    "mute_time_intervals": "muteTimeIntervals",
-}
-
-
-def _route(route: dict[str, Any]) -> dict[str, Any]:
-    result: dict[str, Any] = {new: route[old] for old, new in _ROUTE_KEYS.items() if old in route}
-    if "matchers" in route:
-        result["matchers"] = _matchers(route["matchers"])
-    if "routes" in route:
-        result["routes"] = [_route(child) for child in route["routes"]]
+def _route(route: Route) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in (
+        ("receiver", route.receiver),
+        ("groupBy", None if route.group_by is None else list(route.group_by)),
+        ("groupWait", route.group_wait),
+        ("groupInterval", route.group_interval),
+        ("repeatInterval", route.repeat_interval),
+        ("muteTimeIntervals", list(route.mute_time_intervals) or None),
+    ):
+        if value is not None:
+            result[key] = value
+    if route.matchers:
+        result["matchers"] = _matchers(route.matchers)
+    if route.routes:
+        result["routes"] = [_route(child) for child in route.routes]
     return result
 
 
@@ -85,105 +93,90 @@ def _secret(secret: str, path: str) -> dict[str, str]:
     return {"name": secret, "key": PurePosixPath(path).name}
 
 
-def _receiver(receiver: dict[str, Any], smtp: dict[str, Any], secret: str) -> dict[str, Any]:
-    result: dict[str, Any] = {"name": receiver["name"]}
-    pagerduty = [
-        {
-            "routingKey": _secret(secret, c["routing_key_file"]),
-            "sendResolved": c["send_resolved"],
-            "severity": c["severity"],
-            "client": c["client"],
-            **(
-                {"details": [{"key": k, "value": v} for k, v in c["details"].items()]}
-                if "details" in c
-                else {}
-            ),
-        }
-        for c in receiver.get("pagerduty_configs", [])
-    ]
-    opsgenie = [
-        {
-            "apiKey": _secret(secret, c["api_key_file"]),
-            "sendResolved": c["send_resolved"],
-            "priority": c["priority"],
-        }
-        for c in receiver.get("opsgenie_configs", [])
-    ]
-    webhooks = [
-        {
-            "url": c["url"],
-            "sendResolved": c["send_resolved"],
-            **(
-                {
-                    "httpConfig": {
-                        "authorization": {
-                            "type": "Bearer",
-                            "credentials": _secret(
-                                secret, c["http_config"]["authorization"]["credentials_file"]
-                            ),
-                        }
-                    }
-                }
-                if "http_config" in c
-                else {}
-            ),
-        }
-        for c in receiver.get("webhook_configs", [])
-    ]
-    emails = [_email(c, smtp, secret) for c in receiver.get("email_configs", [])]
+def _receiver(receiver: Receiver, smtp: Smtp | None, secret: str) -> dict[str, Any]:
+    result: dict[str, Any] = {"name": receiver.name}
     for key, items in (
-        ("pagerdutyConfigs", pagerduty),
-        ("opsgenieConfigs", opsgenie),
-        ("webhookConfigs", webhooks),
-        ("emailConfigs", emails),
+        ("pagerdutyConfigs", [_pagerduty(n, secret) for n in receiver.pagerduty]),
+        ("opsgenieConfigs", [_opsgenie(n, secret) for n in receiver.opsgenie]),
+        ("webhookConfigs", [_webhook(n, secret) for n in receiver.webhooks]),
+        ("emailConfigs", [_email(n, smtp, secret) for n in receiver.emails]),
     ):
         if items:
             result[key] = items
     return result
 
 
-def _email(item: dict[str, Any], smtp: dict[str, Any], secret: str) -> dict[str, Any]:
-    """An AlertmanagerConfig has no global section: SMTP settings go on every e-mail."""
-    email: dict[str, Any] = {"to": item["to"], "sendResolved": item["send_resolved"]}
-    for old, new in (
-        ("smtp_smarthost", "smarthost"),
-        ("smtp_from", "from"),
-        ("smtp_auth_username", "authUsername"),
-        ("smtp_require_tls", "requireTLS"),
-    ):
-        if old in smtp:
-            email[new] = smtp[old]
-    if "smtp_auth_password_file" in smtp:
-        email["authPassword"] = _secret(secret, smtp["smtp_auth_password_file"])
-    return email
-
-
-def _inhibit(rule: dict[str, Any]) -> dict[str, Any]:
-    result = {
-        "sourceMatch": _matchers(rule["source_matchers"]),
-        "targetMatch": _matchers(rule["target_matchers"]),
+def _pagerduty(item: PagerDuty, secret: str) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "routingKey": _secret(secret, item.routing_key_file),
+        "sendResolved": item.send_resolved,
+        "severity": item.severity,
+        "client": item.client,
     }
-    if "equal" in rule:
-        result["equal"] = rule["equal"]
+    if item.details:
+        result["details"] = [{"key": k, "value": v} for k, v in item.details]
     return result
 
 
-def _interval(interval: dict[str, Any]) -> dict[str, Any]:
+def _opsgenie(item: Opsgenie, secret: str) -> dict[str, Any]:
+    return {
+        "apiKey": _secret(secret, item.api_key_file),
+        "sendResolved": item.send_resolved,
+        "priority": item.priority,
+    }
+
+
+def _webhook(item: Webhook, secret: str) -> dict[str, Any]:
+    result: dict[str, Any] = {"url": item.url, "sendResolved": item.send_resolved}
+    if item.credentials_file:
+        result["httpConfig"] = {
+            "authorization": {
+                "type": "Bearer",
+                "credentials": _secret(secret, item.credentials_file),
+            }
+        }
+    return result
+
+
+def _email(item: Email, smtp: Smtp | None, secret: str) -> dict[str, Any]:
+    """An AlertmanagerConfig has no global section: SMTP settings go on every e-mail."""
+    email: dict[str, Any] = {"to": item.to, "sendResolved": item.send_resolved}
+    if smtp is None:
+        return email
+    email["smarthost"] = smtp.smarthost
+    email["from"] = smtp.sender
+    if smtp.auth_username:
+        email["authUsername"] = smtp.auth_username
+    email["requireTLS"] = smtp.require_tls
+    if smtp.auth_password_file:
+        email["authPassword"] = _secret(secret, smtp.auth_password_file)
+    return email
+
+
+def _inhibit(rule: InhibitRule) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "sourceMatch": _matchers(rule.source),
+        "targetMatch": _matchers(rule.target),
+    }
+    if rule.equal:
+        result["equal"] = list(rule.equal)
+    return result
+
+
+def _interval(interval: TimeInterval) -> dict[str, Any]:
     """The CRD has no `location`: times are UTC in the operator's Alertmanager."""
     converted = []
-    for spec in interval["time_intervals"]:
+    for spec in interval.specs:
         item: dict[str, Any] = {}
-        if "times" in spec:
-            item["times"] = [
-                {"startTime": t["start_time"], "endTime": t["end_time"]} for t in spec["times"]
-            ]
-        for key in ("weekdays", "months"):
-            if key in spec:
-                item[key] = spec[key]
-        if "days_of_month" in spec:
-            item["daysOfMonth"] = [_day_range(d) for d in spec["days_of_month"]]
+        if spec.times:
+            item["times"] = [{"startTime": t.start, "endTime": t.end} for t in spec.times]
+        for key, values in (("weekdays", spec.weekdays), ("months", spec.months)):
+            if values:
+                item[key] = list(values)
+        if spec.days_of_month:
+            item["daysOfMonth"] = [_day_range(d) for d in spec.days_of_month]
         converted.append(item)
-    return {"name": interval["name"], "timeIntervals": converted}
+    return {"name": interval.name, "timeIntervals": converted}
 
 
 def _day_range(text: str) -> dict[str, int]:

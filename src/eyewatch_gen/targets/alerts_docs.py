@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, text_artifact
+from eyewatch_gen.plan.alerting import alerting, level_routes
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.plan.routing import receivers_for, routes
 from eyewatch_gen.plan.rules import AlertingRule
 from eyewatch_gen.templating import render_template
 
@@ -17,7 +17,7 @@ PATH = "docs/alerts.md"
 
 def render(plan: Plan) -> list[Artifact]:
     """The alert catalogue."""
-    channels = {r.receiver: ", ".join(r.channels) for r in routes(plan)}
+    channels = {r.receiver: ", ".join(r.channels) for r in level_routes(plan)}
     areas: dict[str, dict[str, Any]] = {}
     for group in rule_groups(plan):
         if not group.alerting:
@@ -50,7 +50,7 @@ def _row(plan: Plan, rule: AlertingRule, channels: dict[str, str]) -> dict[str, 
         condition = f"`{alert.metric}` {alert.op} {alert.threshold:g}"
     else:
         condition = f"`{' '.join(rule.expr.split())}`"
-    receiver = receivers_for(plan, rule.labels)[0]
+    receiver = alerting(plan).route(rule.labels).receiver
     dashboard = rule.annotations.get("dashboard_url")
     runbook = rule.annotations.get("runbook_url")
     return {

@@ -13,8 +13,8 @@ from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, json_artifact, text_artifact
 from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.alerting import level_routes
 from eyewatch_gen.plan.model import MaintenanceWindow, Plan
-from eyewatch_gen.plan.routing import routes
 from eyewatch_gen.templating import render_template
 
 POLICY = "oncall/pagerduty-escalation-policy.json"
@@ -71,7 +71,7 @@ def escalation_policy(plan: Plan) -> dict[str, Any]:
 
 
 def _doc(plan: Plan) -> str:
-    level_routes = [r for r in routes(plan) if r.team is None]
+    main_routes = [r for r in level_routes(plan) if r.team is None]
     return render_template(
         "oncall.md.j2",
         platform=plan.platform,
@@ -85,11 +85,11 @@ def _doc(plan: Plan) -> str:
                 "group_wait": r.group_wait,
                 "repeat_interval": r.repeat_interval,
             }
-            for r in level_routes
+            for r in main_routes
         ],
         teams=[
             {"team": r.team, "level": r.level, "channels": r.channels, "receiver": r.receiver}
-            for r in routes(plan)
+            for r in level_routes(plan)
             if r.team
         ],
         rotation=plan.oncall.rotation if plan.oncall else None,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, yaml_artifact
+from eyewatch_gen.plan.alerting import level_routes
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.plan.routing import routes
 
 PATH = "alertmanager/routing-tests.yml"
 
@@ -24,7 +24,7 @@ def render(plan: Plan) -> list[Artifact]:
 def cases(plan: Plan) -> list[dict[str, Any]]:
     """One case per route: labels in, receivers and channels out."""
     result = []
-    for route in routes(plan):
+    for route in level_routes(plan):
         labels = {
             "alertname": "EyewatchRoutingTest",
             "severity": route.level,

@@ -1,8 +1,8 @@
-"""Who gets which alert: receivers, routes and timings derived from the plan's levels.
+"""Who gets which level: receivers, routes and timings derived from the plan's levels.
 
 One receiver per level (and per team that overrides a level's channels). Timings follow the
 level's response time: a P1 (15m) waits 10s and repeats every 10m; a P4 (24h) repeats at most
-every 16h. Shared by the Alertmanager config, its routing tests, docs and lint.
+every 16h. The route tree is built from these; routing tests, docs and diff list them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from eyewatch_gen.plan.model import Plan
 
 
 @dataclass(frozen=True)
-class Route:
+class LevelRoute:
     """Alerts with `severity=level` (and `team=team` when set) go to `receiver`."""
 
     level: Level
@@ -26,7 +26,6 @@ class Route:
     group_wait: str
     group_interval: str
     repeat_interval: str
-    mute: tuple[str, ...]
 
 
 def receiver_name(plan: Plan, level: str, team: str | None = None) -> str:
@@ -56,17 +55,16 @@ def _tidy(seconds: float) -> str:
 
 
 @per_plan
-def routes(plan: Plan) -> list[Route]:
+def level_routes(plan: Plan) -> list[LevelRoute]:
     """Team routes first (more specific), then one route per level."""
     result = []
     for level in LEVELS:
         spec = plan.severities.level(level)
         wait, interval, repeat = timings(spec.response_time)
-        mute = tuple(w.name for w in plan.maintenance_windows if level in w.mute)
         for team, team_spec in plan.teams.items():
             if level in team_spec.notify:
                 result.append(
-                    Route(
+                    LevelRoute(
                         level,
                         team,
                         receiver_name(plan, level, team),
@@ -74,11 +72,10 @@ def routes(plan: Plan) -> list[Route]:
                         wait,
                         interval,
                         repeat,
-                        mute,
                     )
                 )
         result.append(
-            Route(
+            LevelRoute(
                 level,
                 None,
                 receiver_name(plan, level),
@@ -86,15 +83,6 @@ def routes(plan: Plan) -> list[Route]:
                 wait,
                 interval,
                 repeat,
-                mute,
             )
         )
     return result
-
-
-def receivers_for(plan: Plan, labels: dict[str, str]) -> list[str]:
-    """The receiver an alert with `labels` reaches (first matching route, as Alertmanager)."""
-    for route in routes(plan):
-        if labels.get("severity") == route.level and route.team in (None, labels.get("team")):
-            return [route.receiver]
-    return [default_receiver(plan)]
