@@ -112,3 +112,17 @@ def test_exporter_and_sink_parsing() -> None:
     )
     assert text == 'g{a="x\\"y"} 2.0\nc_total{b="z"} 5.0\n'
     assert alert_names("Labels: alertname = NodeHighCPU, severity = P2") == ["NodeHighCPU"]
+
+
+def test_an_unreadable_matcher_in_the_deployed_file_is_a_drill_error(
+    cli: Cli, tools_present: None, tmp_path: Path
+) -> None:
+    out = tmp_path / "generated"
+    shutil.copytree(ROOT / "generated", out)
+    config = out / "alertmanager/alertmanager.yml"
+    text = config.read_text()
+    assert '- severity="P3"\n' in text
+    config.write_text(text.replace('- severity="P3"\n', "- severity P3\n", 1))
+    result = cli("drill", ROOT / "plan.yaml", "--out", out, "--level", "P3")
+    assert result.code == 2, result.err
+    assert "alertmanager/alertmanager.yml: cannot read the matcher 'severity P3'" in result.err

@@ -191,6 +191,15 @@ def expected_for(
     )
 
 
+def _alertmanager_config(
+    out: Path, sink: str, smtp_port: int, secret: Path, open_windows: list[str]
+) -> dict[str, Any]:
+    try:
+        return configs.alertmanager_config(out, sink, smtp_port, secret, open_windows)
+    except ValueError as error:  # a hand-edited matcher the view cannot read
+        raise DrillError(f"{out / 'alertmanager/alertmanager.yml'}: {error}") from None
+
+
 def run(
     plan: Plan, out: Path, selected: list[AlertingRule], timeout: float, open_windows: list[str]
 ) -> DrillReport:
@@ -218,7 +227,7 @@ def run(
         )
         am_file.write_text(
             yaml.safe_dump(
-                configs.alertmanager_config(
+                _alertmanager_config(
                     out,
                     f"http://127.0.0.1:{sink.server_address[1]}",
                     smtp.port,
