@@ -41,7 +41,7 @@ def test_recording_rules_come_before_the_alerts_that_use_them(minimal_text: str)
 
 def test_unrecorded_metric_is_inlined_in_parentheses(minimal_text: str) -> None:
     alert = _rules(minimal_text, "app")[0]
-    assert alert["expr"].startswith("(\n  sum(rate(http_requests_total")
+    assert alert["expr"].startswith("(\n  (sum(rate(http_requests_total")
     assert alert["expr"].endswith(") > 0.05")
 
 

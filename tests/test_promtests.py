@@ -119,7 +119,7 @@ def test_slo_tests_cover_fast_burn_slow_burn_and_healthy(tmp_path: Path) -> None
         sorted(a["exp_labels"]["sloth_severity"] for a in g["alert_rule_test"][0]["exp_alerts"])
         for g in checkout
     ]
-    assert fired == [[], ["ticket"], ["page", "ticket"]]
+    assert fired == [[], ["ticket"], ["page", "ticket"], []]  # the last: no error series
     severities = {
         a["exp_labels"]["sloth_severity"]: a["exp_labels"]["severity"]
         for a in checkout[2]["alert_rule_test"][0]["exp_alerts"]

@@ -68,12 +68,19 @@ def _window(query: str, window: str) -> str:
     return query.strip().replace("{{.window}}", window)
 
 
+def error_ratio(errors: str, total: str) -> str:
+    """`errors / total` that is 0, not empty, while there is traffic but no error series (an
+    exporter creates an error series at the first error), and empty, not NaN, without
+    traffic; otherwise the period ratio would average only the windows that had errors."""
+    return f"(\n  ({errors})\n  or\n  0 * ({total})\n)\n/\n(({total}) > 0)"
+
+
 def _sli_records(slo: Slo) -> list[RecordingRule]:
     labels = slo_labels(slo)
     records = [
         RecordingRule(
             f"slo:sli_error:ratio_rate{w}",
-            f"({_window(slo.sli.errors, w)})\n/\n({_window(slo.sli.total, w)})",
+            error_ratio(_window(slo.sli.errors, w), _window(slo.sli.total, w)),
             slo.service,
             {**labels, "sloth_window": w},
         )

@@ -3,20 +3,38 @@
 A threshold alert is tested through its metric's raw exporter series (`fixture`) when the plan
 gives them, otherwise at the recorded series. Values sit just on either side of the threshold:
 `v` is the value the metric must take, and each fixture series computes its sample from `v`.
+
+Series are fed the way exporters expose them: a labelled counter appears at its first
+increment, so one that does not move (or a counter fed the constant 0) is left out, not fed
+as zeros. Where the metric's range has an end at which a fixture counter vanishes while
+another still moves (a ratio's numerator absent, its denominator with traffic), the alert
+gets an extra case at that end: it must behave as the metric's value there.
 """
 
 from __future__ import annotations
 
 import math
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from eyewatch_gen.plan import durations
+from eyewatch_gen.plan import arith, durations
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Plan, Series
 from eyewatch_gen.promql.labels import parse_series, series_text
 from eyewatch_gen.promql.selectors import selectors
 from eyewatch_gen.promql.windows import offsets, range_windows
+
+COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
+_HOLDS: dict[str, Callable[[float, float], bool]] = {
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +43,15 @@ class Phase:
 
     series: tuple[Series, ...]
     v: float
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A case where some fed series are not exported (`phase.v` at an end of the metric's
+    range) and whether the alert must fire there."""
+
+    phase: Phase
+    fires: bool
 
 
 @dataclass(frozen=True)
@@ -39,6 +66,20 @@ class AlertTest:
     record: str | None = None  # record-level pending case: this series is injected
     pending_at_raw: bool = False  # the raw condition switches at once
     reads: tuple[str, ...] = ()  # the PromQL this test's alert evaluates, records included
+    absences: tuple[Absence, ...] = ()  # cases with series left out, each in fresh storage
+
+
+def unexported(series: Series, v: float) -> bool:
+    """Whether an exporter would not expose `series` while the phase (computed with `v`)
+    gives it nothing: a labelled counter that never moves, or a counter fed the constant 0.
+    Client libraries create a labelled counter at its first increment."""
+    name, labels = parse_series(series.series)
+    if not labels:
+        return False
+    if series.rate is not None:
+        return arith.evaluate(series.rate, v) == 0
+    assert series.value is not None
+    return name.endswith(COUNTER_SUFFIXES) and arith.evaluate(series.value, v) == 0
 
 
 def for_minutes(text: str) -> int:
@@ -72,6 +113,32 @@ def fire_and_quiet(plan: Plan, alert: Alert) -> tuple[float, float]:
         "==": (t, above),
         "!=": (above, t),
     }[alert.op]
+
+
+def _absences(plan: Plan, alert: Alert, series: tuple[Series, ...]) -> tuple[Absence, ...]:
+    """Cases at the ends of the metric's range where a fed series is left out while a counter
+    still moves: e.g. a hit ratio at 0 has no `outcome="hit"` series at all."""
+    assert alert.metric is not None and alert.op is not None and alert.threshold is not None
+    metric = plan.metrics[alert.metric]
+    low, high = _range(metric.unit, metric.fixture.range if metric.fixture else None)
+    cases = []
+    for v in dict.fromkeys((low, high)):
+        if not math.isfinite(v) or not _feedable(series, v):
+            continue
+        moving = any(s.rate is not None and arith.evaluate(s.rate, v) > 0 for s in series)
+        if moving and any(unexported(s, v) for s in series):
+            cases.append(Absence(Phase(series, v), _HOLDS[alert.op](v, alert.threshold)))
+    return tuple(cases)
+
+
+def _feedable(series: tuple[Series, ...], v: float) -> bool:
+    """Whether every series can be computed at `v`, counters not decreasing."""
+    try:
+        return all(s.rate is None or arith.evaluate(s.rate, v) >= 0 for s in series) and all(
+            s.value is None or math.isfinite(arith.evaluate(s.value, v)) for s in series
+        )
+    except arith.ArithError:
+        return False
 
 
 def _short(value: float, threshold: float, *, above: bool) -> float:
@@ -127,6 +194,7 @@ def threshold_test(plan: Plan, alert: Alert, expr: str) -> AlertTest | None:
             record,
             instant,
             tuple(exprs),
+            _absences(plan, alert, series),
         )
     if metric.record is None or alert.guard:
         return None

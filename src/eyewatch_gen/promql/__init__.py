@@ -5,6 +5,7 @@
 - `selectors`: every series selector in an expression, and whether a series matches one;
 - `windows`: range windows and offsets in an expression;
 - `index`: selectors and series indexed for fast matching.
+- `ratios`: divisions and their operands, and ratios whose numerator can be absent, not 0.
 
 Conservative by design: promtool stays the authority on full PromQL semantics.
 """

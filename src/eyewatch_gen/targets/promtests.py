@@ -1,11 +1,13 @@
 """promtool unit tests: `prometheus/tests/<area>.test.yml`, one per rules file.
 
 Every alert gets a quiet case (just on the safe side of its threshold), a firing case (past
-the threshold for longer than `for`) and, where the timing is exact, a pending case (past the
-threshold for less than `for`: no alert yet). Alerts that cannot see each other's series run
-side by side in one test group; the others go to the next group, so a file has as many groups
-as the most alerts reading one series (promtool's cost grows with the square of the number of
-groups). Format:
+the threshold for longer than `for`), where the timing is exact a pending case (past the
+threshold for less than `for`: no alert yet) and, where its fixture can leave a series out at
+an end of the metric's range, an absence case after a gap longer than every window (a fresh
+start: counters from 0, unexported series missing). Alerts that cannot see each other's
+series run side by side in one test group; the others go to the next group, so a file has as
+many groups as the most alerts reading one series (promtool's cost grows with the square of
+the number of groups). Format:
 https://prometheus.io/docs/prometheus/latest/configuration/unit_testing_rules/
 """
 
@@ -21,7 +23,7 @@ from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Plan, Series
 from eyewatch_gen.plan.rules import AlertingRule
-from eyewatch_gen.plan.testspec import AlertTest, Phase, for_minutes
+from eyewatch_gen.plan.testspec import AlertTest, Phase, for_minutes, unexported
 from eyewatch_gen.promql.index import SelectorIndex, SeriesIndex
 from eyewatch_gen.promql.labels import parse_series, series_text
 from eyewatch_gen.promql.selectors import Selector, selectors
@@ -165,11 +167,12 @@ def _groups(plan: Plan, rules: list[AlertingRule]) -> list[dict[str, Any]]:
 
 
 def _schedule(rule: AlertingRule, test: AlertTest, slot: _Round) -> None:
-    """Quiet, then firing (then a record-level pending phase) on the alert's own series."""
+    """Quiet, then firing (then a record-level pending phase, then absence cases) on the
+    alert's own series."""
     settle, hold = test.settle, for_minutes(rule.for_)
     quiet_end = settle + 1
     fire_start = quiet_end + 1
-    fire_end = fire_start + settle + hold + 1
+    fire_end = last = fire_start + settle + hold + 1
     _fill(slot.series, test.quiet, 0, quiet_end)
     _fill(slot.series, test.firing, fire_start, fire_end)
     slot.checks.append(_check(rule, quiet_end, []))
@@ -179,8 +182,15 @@ def _schedule(rule: AlertingRule, test: AlertTest, slot: _Round) -> None:
     elif hold and test.record:
         start = fire_end + max(settle, 5) + 2
         injected = Phase((_record_series(test),), test.firing.v)
-        _fill(slot.series, injected, start, start + hold)
+        last = start + hold
+        _fill(slot.series, injected, start, last)
         slot.checks.append(_check(rule, start + (hold - 1) // 2, []))
+    for absence in test.absences:  # after a gap no window reaches across: a fresh start
+        start = last + max(settle, 5) + 2
+        last = start + settle + hold + 1
+        _fill(slot.series, absence.phase, start, last, fresh=True)
+        expected = [_expected(rule, test, absence.phase.v)] if absence.fires else []
+        slot.checks.append(_check(rule, last, expected))
 
 
 def _record_series(test: AlertTest) -> Series:
@@ -188,20 +198,28 @@ def _record_series(test: AlertTest) -> Series:
     return Series(series=series_text(test.record, test.labels), value="v")
 
 
-def _fill(timeline: Timeline, phase: Phase, start: int, end: int) -> None:
-    """Samples every minute from `start` to `end` inclusive; counters keep counting."""
+def _fill(timeline: Timeline, phase: Phase, start: int, end: int, *, fresh: bool = False) -> None:
+    """Samples every minute from `start` to `end` inclusive; counters keep counting, unless
+    `fresh` (a restarted exporter: from 0). A series the exporter would not expose yet (a
+    counter that has not moved) stays missing."""
     for series in phase.series:
         samples = timeline.setdefault(series.series, [])
         samples.extend([None] * (end + 1 - len(samples)))
+        seen = not fresh and any(s is not None for s in samples[:start])
+        if unexported(series, phase.v) and (series.value is not None or not seen):
+            continue
         if series.value is not None:
             value = _tidy(arith.evaluate(series.value, phase.v))
             samples[start : end + 1] = [value] * (end + 1 - start)
             continue
         assert series.rate is not None
         step = arith.evaluate(series.rate, phase.v) * 60
-        previous = next((s for s in reversed(samples[:start]) if s is not None), 0.0)
+        previous = (
+            0.0 if fresh else next((s for s in reversed(samples[:start]) if s is not None), 0.0)
+        )
+        first = 1 if start and not fresh else 0
         samples[start : end + 1] = [
-            _tidy(previous + step * (i + 1 if start else i)) for i in range(end + 1 - start)
+            _tidy(previous + step * (i + first)) for i in range(end + 1 - start)
         ]
 
 
@@ -220,7 +238,9 @@ def _group_data(slot: _Round) -> dict[str, Any]:
     return {
         "interval": "1m",
         "input_series": [
-            {"series": name, "values": notation(samples)} for name, samples in slot.series.items()
+            {"series": name, "values": notation(samples)}
+            for name, samples in slot.series.items()
+            if any(s is not None for s in samples)
         ],
         "alert_rule_test": slot.checks,
     }

@@ -8,10 +8,12 @@ from eyewatch_gen.plan.checks.common import Check
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.source import Source
 from eyewatch_gen.problems import Problem
+from eyewatch_gen.promql.ratios import absent_numerators
 from eyewatch_gen.promql.syntax import lexical_error
 
 PROMQL = "plan/promql"
 SLO_WINDOW = "plan/slo-window"
+RATIO_ABSENT_NUMERATOR = "plan/ratio-absent-numerator"
 
 
 def _expressions(plan: Plan, source: Source) -> Iterator[Problem]:
@@ -43,4 +45,25 @@ def _slo_windows(plan: Plan, source: Source) -> Iterator[Problem]:
                 )
 
 
-CHECKS: tuple[Check, ...] = (_expressions, _slo_windows)
+def _ratio_numerators(plan: Plan, source: Source) -> Iterator[Problem]:
+    """A ratio whose numerator is a label-filtered part of its denominator is empty, not 0,
+    until that part's first series exists: alerts on it cannot fire. (SLO error ratios get
+    their fallback from the generator.)"""
+    records = {m.record: m.expr for m in plan.metrics.values() if m.record}
+    exprs: list[tuple[tuple[str | int, ...], str]] = [
+        (("metrics", n, "expr"), m.expr) for n, m in plan.metrics.items()
+    ]
+    exprs += [(("alerts", i, "expr"), a.expr) for i, a in enumerate(plan.alerts) if a.expr]
+    for path, expr in exprs:
+        for found in absent_numerators(expr, records):
+            yield source.problem(
+                path,
+                f"the ratio's numerator {found.selector} is empty until a series with "
+                f"{found.filters} exists (exporters create it at its first increment), so the "
+                f"ratio is empty, not 0, and alerts on it cannot fire; write {found.rewrite}",
+                RATIO_ABSENT_NUMERATOR,
+                level="warning",
+            )
+
+
+CHECKS: tuple[Check, ...] = (_expressions, _slo_windows, _ratio_numerators)

@@ -1,0 +1,181 @@
+"""Divisions in PromQL text, and ratios whose numerator can be absent instead of 0.
+
+A ratio `part / whole` whose numerator selects a subset of the denominator's series by a label
+value (`outcome="hit"`, `code=~"5.."`) is empty, not 0, until one such series exists, and
+exporters create a labelled counter only at its first increment. `(part or 0 * whole) / whole`
+exists whenever there is traffic. The scan is textual and conservative: it reports only what it
+can read, and a numerator with any `or` counts as having its fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from eyewatch_gen.promql.labels import escape
+from eyewatch_gen.promql.selectors import Matcher, Selector, selectors
+
+_TOKEN = re.compile(
+    r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`"  # strings
+    r"|\{[^}]*\}|\[[^\]]*\]"  # label matchers, range windows
+    r"|[a-zA-Z_:][a-zA-Z0-9_:]*"  # names and keywords
+    r"|[0-9.]+(?:[eE][+-]?[0-9]+)?[a-zA-Z0-9]*"  # numbers and durations
+    r"|==|!=|>=|<=|[-+*/%^<>(),]"
+    r"|#[^\n]*"  # comments
+)
+_MODIFIERS = frozenset({"bool", "on", "ignoring", "group_left", "group_right"})
+# Binary operators that bind more loosely than `/` (everything but `* / % atan2 ^`).
+_LOOSER = frozenset({"+", "-", "==", "!=", ">", "<", ">=", "<=", "and", "or", "unless"})
+_AS_TIGHT = frozenset({"*", "/", "%", "atan2"})
+
+
+@dataclass(frozen=True)
+class Division:
+    """One `/` in an expression: its two operands as written."""
+
+    numerator: str
+    denominator: str
+
+
+def divisions(expr: str) -> list[Division]:
+    """Every binary `/` in `expr`, at any depth, with its operands as written."""
+    found = [m for m in _TOKEN.finditer(expr) if not m.group().startswith("#")]
+    tokens = [m.group() for m in found]
+    divided = []
+    for index, token in enumerate(tokens):
+        if token == "/":
+            first = _left_start(tokens, index)
+            start, last = _right_span(tokens, index)
+            divided.append(
+                Division(
+                    expr[found[first].start() : found[index - 1].end()] if first < index else "",
+                    expr[found[start].start() : found[last].end()] if last >= start else "",
+                )
+            )
+    return divided
+
+
+def _left_start(tokens: list[str], at: int) -> int:
+    """Index of the first token of the operand left of `tokens[at]` (operators are
+    left-associative, so `a * b / c` divides `a * b`)."""
+    index = at - 1
+    while index >= 0:
+        token = tokens[index]
+        if token == ")":
+            index = _opening(tokens, index) - 1
+            continue
+        if token in ("(", ",") or token in _LOOSER:
+            break
+        index -= 1
+    return index + 1
+
+
+def _right_span(tokens: list[str], at: int) -> tuple[int, int]:
+    """First and last token of the operand right of `tokens[at]`, after its `on (...)`-style
+    modifiers."""
+    index = at + 1
+    while index < len(tokens) and tokens[index] in _MODIFIERS:
+        index += 1
+        if index < len(tokens) and tokens[index] == "(":
+            index = _closing(tokens, index) + 1
+    start = index
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "(":
+            index = _closing(tokens, index) + 1
+            continue
+        if token in (")", ",") or token in _LOOSER or token in _AS_TIGHT:
+            break
+        index += 1
+    return start, index - 1
+
+
+def _closing(tokens: list[str], at: int) -> int:
+    depth = 0
+    for index in range(at, len(tokens)):
+        depth += {"(": 1, ")": -1}.get(tokens[index], 0)
+        if depth == 0:
+            return index
+    return len(tokens) - 1
+
+
+def _opening(tokens: list[str], at: int) -> int:
+    depth = 0
+    for index in range(at, -1, -1):
+        depth += {")": 1, "(": -1}.get(tokens[index], 0)
+        if depth == 0:
+            return index
+    return 0
+
+
+@dataclass(frozen=True)
+class AbsentNumerator:
+    """A ratio whose numerator picks `selector`, a label-filtered part of a metric the
+    denominator counts whole; `rewrite` is the division with the fallback."""
+
+    selector: str
+    filters: str
+    rewrite: str
+
+
+def absent_numerators(expr: str, records: dict[str, str]) -> Iterator[AbsentNumerator]:
+    """Ratios in `expr` that are empty while their numerator's series do not exist yet.
+    `records` maps recorded series to their expressions, so a denominator that reads a
+    record is compared by what the record reads."""
+    for division in divisions(expr):
+        if re.search(r"\bor\b", division.numerator):
+            continue
+        whole = _expanded(selectors(division.denominator), records)
+        for part in selectors(division.numerator):
+            extra = _extra_filters(part, whole)
+            if extra:
+                yield AbsentNumerator(
+                    _text(part),
+                    _matchers(extra),
+                    _rewrite(division.numerator, division.denominator),
+                )
+                break
+
+
+def _expanded(found: tuple[Selector, ...], records: dict[str, str]) -> list[Selector]:
+    """`found`, plus what each recorded series among them reads, transitively."""
+    result: list[Selector] = []
+    queue = list(found)
+    seen: set[str] = set()
+    while queue:
+        selector = queue.pop()
+        result.append(selector)
+        if selector.name in records and selector.name not in seen:
+            seen.add(selector.name)
+            queue.extend(selectors(records[selector.name]))
+    return result
+
+
+def _extra_filters(part: Selector, whole: list[Selector]) -> tuple[Matcher, ...] | None:
+    """The matchers `part` has beyond a denominator selector of the same metric, or None
+    when the denominator does not count that metric (or the matchers cannot be read)."""
+    if part.matchers is None:
+        return None
+    same = [s.matchers for s in whole if s.name == part.name and s.matchers is not None]
+    extras = [tuple(m for m in part.matchers if m not in matchers) for matchers in same]
+    if not extras or not all(extras):
+        return None
+    return extras[0]
+
+
+def _matchers(matchers: tuple[Matcher, ...]) -> str:
+    return ", ".join(f'{label}{op}"{escape(value)}"' for label, op, value in matchers)
+
+
+def _text(selector: Selector) -> str:
+    return f"{selector.name}{{{_matchers(selector.matchers or ())}}}"
+
+
+def _rewrite(numerator: str, denominator: str) -> str:
+    return f"({_tidy(numerator)} or 0 * {_tidy(denominator)}) / {_tidy(denominator)}"
+
+
+def _tidy(text: str) -> str:
+    """`text` on one line, without spaces just inside parentheses."""
+    return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", " ".join(text.split())))
