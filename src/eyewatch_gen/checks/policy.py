@@ -13,6 +13,7 @@ from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.testspec import dependencies, settle_minutes
 from eyewatch_gen.problems import Problem
+from eyewatch_gen.promql.windows import without_baselines
 
 RUNBOOK = "policy/runbook"
 PAGE_TESTED = "policy/page-tested"
@@ -73,5 +74,5 @@ def _firing_tests(out: Path) -> set[str]:
 
 def _detection_minutes(plan: Plan, expr: str, for_: str) -> int:
     """Rate window plus `for`, ignoring `offset` baselines (they delay nothing)."""
-    windows = [e.split(" offset ")[0] for e in dependencies(plan, [expr])]
+    windows = [without_baselines(e) for e in dependencies(plan, [expr])]
     return settle_minutes(windows) + round(durations.seconds(for_) / 60)

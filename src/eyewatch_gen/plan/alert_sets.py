@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from eyewatch_gen.plan.catalog import camel
 from eyewatch_gen.plan.model import Alert, AlertSet, Plan
+from eyewatch_gen.plan.rules import camel
 from eyewatch_gen.plan.source import Source
 from eyewatch_gen.plan.validate import suggest
 from eyewatch_gen.problems import Path, PlanError, Problem

@@ -7,16 +7,22 @@ view instead of re-deriving expressions, so they can never disagree with each ot
 
 from __future__ import annotations
 
-import re
-
 from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.availability import area as availability_area
+from eyewatch_gen.plan.availability import availability_alerts
 from eyewatch_gen.plan.dashboards import panel_links
 from eyewatch_gen.plan.fields import Level
 from eyewatch_gen.plan.memo import per_plan
-from eyewatch_gen.plan.model import Alert, Metric, Plan, Series
-from eyewatch_gen.plan.rules import AlertingRule, RecordingRule, RuleGroup, format_number
+from eyewatch_gen.plan.model import Alert, Job, Metric, Plan, Series
+from eyewatch_gen.plan.rules import AlertingRule, RecordingRule, RuleGroup, camel, format_number
 from eyewatch_gen.plan.slo import slo_groups
-from eyewatch_gen.plan.testspec import AlertTest, Phase, settle_minutes, threshold_test
+from eyewatch_gen.plan.testspec import (
+    Absence,
+    AlertTest,
+    Phase,
+    settle_minutes,
+    threshold_test,
+)
 from eyewatch_gen.promql.labels import equality_labels, label_matchers, series_text
 
 _SIMPLE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:")
@@ -106,6 +112,9 @@ def rule_groups(plan: Plan) -> list[RuleGroup]:
         groups[alert_area(plan, alert)].alerting.append(_alerting_rule(plan, alert, links))
     for area, rule in [*_job_alerts(plan), *_absent_alerts(plan)]:
         groups[area].alerting.append(rule)
+    where = availability_area(plan)
+    if where in groups:
+        groups[where].alerting.extend(availability_alerts(plan))
     return [g for g in groups.values() if g.recording or g.alerting] + slo_groups(plan)
 
 
@@ -142,11 +151,6 @@ def _alert_test(plan: Plan, alert: Alert, expr: str) -> AlertTest | None:
     )
 
 
-def camel(name: str) -> str:
-    """`kube-state-metrics` -> `KubeStateMetrics`."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[-_]", name) if part)
-
-
 def _team_labels(plan: Plan, area: str, level: Level) -> dict[str, str]:
     team = plan.areas[area].team
     return {"severity": level, "area": area, **({"team": team} if team else {})}
@@ -155,37 +159,85 @@ def _team_labels(plan: Plan, area: str, level: Level) -> dict[str, str]:
 def _job_alerts(plan: Plan) -> list[tuple[str, AlertingRule]]:
     rules = []
     for job, spec in plan.jobs.items():
-        target = series_text("up", {"instance": "target-1", "job": job})
-        expr = f"up{label_matchers({'job': job})} == 0"
-        test = AlertTest(
-            "raw",
-            {"instance": "target-1", "job": job},
-            Phase((Series(series=target, value="1"),), 1.0),
-            Phase((Series(series=target, value="0"),), 0.0),
-            0,
-            pending_at_raw=True,
-            reads=(expr,),
-        )
-        summary = f"Scrape target {{{{ $labels.instance }}}} of job {job} is down"
-        description = spec.description or (
-            f"Prometheus cannot scrape {{{{ $labels.instance }}}} (job {job}); alerts on its "
-            "metrics are blind until it is back."
-        )
-        rules.append(
-            (
-                spec.area,
-                AlertingRule(
-                    name=f"{camel(job)}TargetDown",
-                    expr=expr,
-                    for_=spec.for_,
-                    severity=spec.severity,
-                    labels=_team_labels(plan, spec.area, spec.severity),
-                    annotations={"summary": summary, "description": description},
-                    test=test,
-                ),
-            )
-        )
+        labels = _team_labels(plan, spec.area, spec.severity)
+        rules.append((spec.area, _target_down(job, spec, labels)))
+        rules.append((spec.area, _targets_missing(job, spec, labels)))
     return rules
+
+
+def _job_annotations(job: str, spec: Job, summary: str, what: str) -> dict[str, str]:
+    blind = spec.description or f"Alerts on the metrics of job {job} are blind."
+    annotations = {"summary": summary, "description": f"{what} {blind}"}
+    if spec.runbook:
+        annotations["runbook_url"] = spec.runbook
+    return annotations
+
+
+def _target_down(job: str, spec: Job, labels: dict[str, str]) -> AlertingRule:
+    """One target of the job fails its scrapes."""
+    target = series_text("up", {"instance": "target-1", "job": job})
+    expr = f"up{label_matchers({'job': job})} == 0"
+    test = AlertTest(
+        "raw",
+        {"instance": "target-1", "job": job},
+        Phase((Series(series=target, value="1"),), 1.0),
+        Phase((Series(series=target, value="0"),), 0.0),
+        0,
+        pending_at_raw=True,
+        reads=(expr,),
+    )
+    return AlertingRule(
+        name=f"{camel(job)}TargetDown",
+        expr=expr,
+        for_=spec.for_,
+        severity=spec.severity,
+        labels=dict(labels),
+        annotations=_job_annotations(
+            job,
+            spec,
+            f"Scrape target {{{{ $labels.instance }}}} of job {job} is down",
+            f"Prometheus cannot scrape {{{{ $labels.instance }}}} (job {job}).",
+        ),
+        test=test,
+    )
+
+
+def targets_missing_expr(job: str) -> str:
+    """True (with the job's label) when no target of `job` is up: all down, or none found."""
+    up = f"up{label_matchers({'job': job})}"
+    return f"sum by (job) ({up}) == 0\nor\nabsent({up})"
+
+
+def _targets_missing(job: str, spec: Job, labels: dict[str, str]) -> AlertingRule:
+    """No healthy target at all: every target down, or service discovery finds none (wrong
+    port or label, renamed Service, exporter uninstalled), when `up` itself is absent."""
+    expr = targets_missing_expr(job)
+    target = series_text("up", {"instance": "target-1", "job": job})
+    test = AlertTest(
+        "raw",
+        {"job": job},
+        Phase((Series(series=target, value="1"),), 0.0),
+        Phase((Series(series=target, value="0"),), 0.0),
+        0,
+        pending_at_raw=True,
+        reads=(expr,),
+        absences=(Absence(Phase((), 0.0), fires=True),),  # discovery finds nothing
+    )
+    return AlertingRule(
+        name=f"{camel(job)}TargetsMissing",
+        expr=expr,
+        for_=spec.for_,
+        severity=spec.severity,
+        labels=dict(labels),
+        annotations=_job_annotations(
+            job,
+            spec,
+            f"No healthy scrape target of job {job}",
+            f"Prometheus has no target of job {job} that answers: all are down, or service "
+            "discovery finds none (port or label renamed, exporter uninstalled).",
+        ),
+        test=test,
+    )
 
 
 def _absent_alerts(plan: Plan) -> list[tuple[str, AlertingRule]]:

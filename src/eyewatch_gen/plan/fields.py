@@ -100,6 +100,14 @@ RecordName = Annotated[
         "a recording rule name level:metric:operations, e.g. instance:node_cpu_utilisation:rate5m",
     ),
 ]
+VarName = Annotated[
+    str,
+    Pattern(
+        "var-name",
+        r"(?!window$)[a-z][a-z0-9_]{0,62}",
+        "snake_case: lower-case letters, digits and '_' ('window' is the SLO rate window)",
+    ),
+]
 LabelName = Annotated[
     str,
     Pattern(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from eyewatch_gen.plan.fields import Level
@@ -49,3 +50,8 @@ def format_number(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
+
+
+def camel(name: str) -> str:
+    """`kube-state-metrics` -> `KubeStateMetrics`."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[-_]", name) if part)

@@ -67,6 +67,7 @@ class AlertTest:
     pending_at_raw: bool = False  # the raw condition switches at once
     reads: tuple[str, ...] = ()  # the PromQL this test's alert evaluates, records included
     absences: tuple[Absence, ...] = ()  # cases with series left out, each in fresh storage
+    firing_settle: int | None = None  # minutes until the firing value shows (default: settle)
 
 
 def unexported(series: Series, v: float) -> bool:

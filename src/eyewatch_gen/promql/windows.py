@@ -7,6 +7,7 @@ import re
 _RANGE = re.compile(r"\[\s*(\w+)\s*(?::\s*\w*\s*)?\]")
 _OFFSET = re.compile(r"\boffset\s+(-?[0-9a-z]+)")
 _BRACKETS = re.compile(r"\[[^\]]*\]")
+_BASELINE = re.compile(r"\[[^\]]*\]\s*offset\s+-?[0-9a-z]+|\boffset\s+-?[0-9a-z]+")
 
 
 def range_windows(expr: str) -> list[str]:
@@ -22,3 +23,9 @@ def offsets(expr: str) -> list[str]:
 def without_windows(expr: str) -> str:
     """`expr` with range windows and offsets blanked out."""
     return _OFFSET.sub(" ", _BRACKETS.sub(" ", expr))
+
+
+def without_baselines(expr: str) -> str:
+    """`expr` without offset windows (`[1h] offset 1d`) and offsets: the parts that look at
+    the past and so delay nothing."""
+    return _BASELINE.sub(" ", expr)

@@ -7,6 +7,7 @@ from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, text_artifact
 from eyewatch_gen.plan.alerting import alerting, level_routes
+from eyewatch_gen.plan.availability import outage_timings
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.rules import AlertingRule
@@ -38,7 +39,11 @@ def render(plan: Plan) -> list[Artifact]:
         text_artifact(
             PATH,
             render_template(
-                "alerts.md.j2", platform=plan.platform, levels=levels, areas=list(areas.values())
+                "alerts.md.j2",
+                platform=plan.platform,
+                levels=levels,
+                areas=list(areas.values()),
+                timings=outage_timings(plan),
             ),
         )
     ]

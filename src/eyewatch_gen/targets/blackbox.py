@@ -12,6 +12,7 @@ from eyewatch_gen.plan.model import Plan, Probe
 from eyewatch_gen.plan.probes import probes_by_module
 
 PATH = "blackbox/blackbox.yml"
+ANSWER_A = ".*\tIN\tA\t.*"  # blackbox matches each answer record's text: name TTL IN A address
 
 
 def render(plan: Plan) -> list[Artifact]:
@@ -46,5 +47,8 @@ def module(probe: Probe) -> dict[str, Any]:
             "query_type": "A",
             "preferred_ip_protocol": "ip4",
             "valid_rcodes": ["NOERROR"],
+            # NOERROR with no answer is a success to blackbox_exporter unless some answer
+            # record must match: at least one A record (a CNAME chain before it is fine).
+            "validate_answer_rrs": {"fail_if_none_matches_regexp": [ANSWER_A]},
         },
     }

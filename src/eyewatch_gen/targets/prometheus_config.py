@@ -73,17 +73,26 @@ def _scrape_config(config_name: str, job_name: str, job: Job, path: str) -> dict
     if job.timeout:
         data["scrape_timeout"] = job.timeout
     data["metrics_path"] = path
-    data["scheme"] = job.scheme
+    data["scheme"] = "http" if job.scheme == "by-port" else job.scheme
     if job.honor_labels:
         data["honor_labels"] = True
-    if job.ca_file:
-        data["tls_config"] = {"ca_file": job.ca_file}
+    tls: dict[str, Any] = {"ca_file": job.ca_file} if job.ca_file else {}
+    if job.insecure_skip_verify:
+        tls["insecure_skip_verify"] = True
+    if tls:
+        data["tls_config"] = tls
     if job.bearer_token_file:
         data["authorization"] = {"type": "Bearer", "credentials_file": job.bearer_token_file}
     if job.kubernetes is not None:
         data["kubernetes_sd_configs"] = [_discovery(job.kubernetes)]
         target_labels = [] if job.honor_labels else _kubernetes_labels(job.kubernetes)
-        data["relabel_configs"] = [*_keep(job.kubernetes), *target_labels, *_job_labels(job_name)]
+        scheme = _scheme_by_port(job.kubernetes) if job.scheme == "by-port" else []
+        data["relabel_configs"] = [
+            *_keep(job.kubernetes),
+            *scheme,
+            *target_labels,
+            *_job_labels(job_name),
+        ]
     else:
         data["static_configs"] = [{"targets": list(job.static)}]
         data["relabel_configs"] = _job_labels(job_name)
@@ -97,21 +106,43 @@ def _discovery(discovery: KubernetesDiscovery) -> dict[str, Any]:
     return data
 
 
+_PORT_NAME = {
+    "pod": "pod_container_port_name",
+    "endpoints": "endpoint_port_name",
+    "service": "service_port_name",
+}
+_APP_NAME = {
+    "pod": "pod_label_app_kubernetes_io_name",
+    "endpoints": "service_label_app_kubernetes_io_name",
+    "service": "service_label_app_kubernetes_io_name",
+}
+
+
 def _keep(discovery: KubernetesDiscovery) -> list[dict[str, Any]]:
     rules = []
     if discovery.service:
         rules.append(_keep_rule(f"{_META}service_name", discovery.service))
-    if discovery.port:
-        port = {
-            "pod": "pod_container_port_name",
-            "endpoints": "endpoint_port_name",
-            "service": "service_port_name",
-        }.get(discovery.role)
-        if port:
-            rules.append(_keep_rule(f"{_META}{port}", discovery.port))
+    if discovery.app and discovery.role in _APP_NAME:
+        rules.append(_keep_rule(f"{_META}{_APP_NAME[discovery.role]}", discovery.app))
+    if discovery.port and discovery.role in _PORT_NAME:
+        rules.append(_keep_rule(f"{_META}{_PORT_NAME[discovery.role]}", discovery.port))
     for label, value in sorted(discovery.labels.items()):
         rules.append(_keep_rule(f"{_META}pod_label_{label}", value))
     return rules
+
+
+def _scheme_by_port(discovery: KubernetesDiscovery) -> list[dict[str, Any]]:
+    """https for ports named https* (kube-rbac-proxy), the configured http otherwise."""
+    if discovery.role not in _PORT_NAME:
+        return []
+    return [
+        {
+            "source_labels": [f"{_META}{_PORT_NAME[discovery.role]}"],
+            "regex": "https.*",
+            "target_label": "__scheme__",
+            "replacement": "https",
+        }
+    ]
 
 
 def _keep_rule(source: str, regex: str) -> dict[str, Any]:
@@ -119,12 +150,16 @@ def _keep_rule(source: str, regex: str) -> dict[str, Any]:
 
 
 def _kubernetes_labels(discovery: KubernetesDiscovery) -> list[dict[str, Any]]:
-    """namespace/pod/node labels, as the plan's queries (and kube-prometheus) use them."""
+    """namespace/pod/node/service labels, as the plan's queries (and kube-prometheus) use
+    them. A pod's `service` is its app.kubernetes.io/name; a pod without that label gets none
+    from discovery, so a `service` label the application exports stays as it is."""
     if discovery.role == "node":
         return [{"source_labels": [f"{_META}node_name"], "target_label": "node"}]
     copies = [("namespace", "namespace"), ("pod_name", "pod")]
     if discovery.role == "endpoints":
         copies.append(("service_name", "service"))
+    if discovery.role == "pod":  # the app's name; an exported `service` label is kept
+        copies.append((_APP_NAME["pod"], "service"))
     return [
         {"source_labels": [f"{_META}{source}"], "target_label": target} for source, target in copies
     ]

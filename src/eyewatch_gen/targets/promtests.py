@@ -32,27 +32,78 @@ from eyewatch_gen.targets import slo_tests
 Timeline = dict[str, list[float | None]]
 
 
+LONG_MINUTES = 360  # tests needing more history than this run in `<area>.long.test.yml`
+LONG_STEP = 10  # ... evaluated every 10 minutes: a day of history at 1m would cost seconds
+
+
 def render(plan: Plan) -> list[Artifact]:
-    """One test file per rules file that has alerts."""
+    """One test file per rules file that has alerts (and one more for day-long baselines)."""
     by_area: dict[str, list[AlertingRule]] = {}
     for group in rule_groups(plan):
         by_area.setdefault(group.area, []).extend(group.alerting)
     artifacts = []
     for area, rules in by_area.items():
-        groups = slo_tests.groups(plan) if area == slo_tests.AREA else _groups(plan, rules)
-        if groups:
-            files = [
-                f"../rules/{rules_path(a).rsplit('/', 1)[1]}"
-                for a in by_area
-                if a in _areas_read(plan, area, rules)
-            ]
-            artifacts.append(
-                yaml_artifact(
-                    test_path(area),
-                    {"rule_files": files, "evaluation_interval": "1m", "tests": groups},
+        short = [r for r in rules if not _long(r)]
+        long = [r for r in rules if _long(r)]
+        groups = slo_tests.groups(plan) if area == slo_tests.AREA else _groups(plan, short)
+        for path, tests, interval in (
+            (test_path(area), groups, 1),
+            (long_test_path(area), _long_groups(plan, long), LONG_STEP),
+        ):
+            if tests:
+                files = [
+                    f"../rules/{rules_path(a).rsplit('/', 1)[1]}"
+                    for a in by_area
+                    if a in _areas_read(plan, area, rules)
+                ]
+                artifacts.append(
+                    yaml_artifact(
+                        path,
+                        {
+                            "rule_files": files,
+                            "evaluation_interval": f"{interval}m",
+                            "tests": tests,
+                        },
+                    )
                 )
-            )
     return artifacts
+
+
+def _long(rule: AlertingRule) -> bool:
+    return rule.test is not None and rule.test.settle > LONG_MINUTES
+
+
+def long_test_path(area: str) -> str:
+    """Where the tests of `area` that need a day of history are written."""
+    return f"prometheus/tests/{area}.long.test.yml"
+
+
+def _long_groups(plan: Plan, rules: list[AlertingRule]) -> list[dict[str, Any]]:
+    """Groups evaluated every LONG_STEP minutes: each alert quiet once its history is built,
+    then firing once the firing phase has settled and `for` has passed."""
+    rounds: list[_Round] = []
+    for rule in rules:
+        test = rule.test
+        assert test is not None
+        footprint = _footprint(plan, test)
+        slot = next((r for r in rounds if r.admits(footprint)), None)
+        if slot is None:
+            slot = _Round()
+            rounds.append(slot)
+        slot.add(footprint)
+        step = LONG_STEP
+        quiet_end = _round_up(test.settle + 1, step)
+        settle = test.settle if test.firing_settle is None else test.firing_settle
+        fire_end = quiet_end + _round_up(settle + for_minutes(rule.for_), step) + step
+        _fill(slot.series, test.quiet, 0, quiet_end)
+        _fill(slot.series, test.firing, quiet_end + 1, fire_end)
+        slot.checks.append(_check(rule, quiet_end, []))
+        slot.checks.append(_check(rule, fire_end, [_expected(rule, test, test.firing.v)]))
+    return [_group_data(r) for r in rounds]
+
+
+def _round_up(minutes: int, step: int) -> int:
+    return -(-minutes // step) * step
 
 
 def _areas_read(plan: Plan, area: str, rules: list[AlertingRule]) -> set[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from eyewatch_gen.plan import durations
-from eyewatch_gen.plan.checks.common import DUPLICATE_NAME, Check
+from eyewatch_gen.plan import availability, durations
+from eyewatch_gen.plan.checks.common import DUPLICATE_NAME, UNKNOWN_AREA, Check, dangling
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.source import Source
 from eyewatch_gen.plan.validate import suggest
@@ -17,6 +17,9 @@ from eyewatch_gen.promql.windows import range_windows
 UNDECLARED_JOB = "plan/undeclared-job"
 SCRAPE_INTERVAL = "plan/scrape-interval"
 PROBE = "plan/probe"
+DISCOVERY = "plan/discovery"
+AVAILABILITY = "plan/availability"
+SLO_WINDOW = "plan/slo-window"
 
 
 def metric_job(plan: Plan, name: str) -> str | None:
@@ -80,4 +83,55 @@ def _probes(plan: Plan, source: Source) -> Iterator[Problem]:
             yield source.problem(at, "query_name goes with (and only with) dns probes", PROBE)
 
 
-CHECKS: tuple[Check, ...] = (_metric_jobs, _scrape_windows, _probes)
+def _discovery(plan: Plan, source: Source) -> Iterator[Problem]:
+    """Options that only some kinds of discovery can honour."""
+    for name, job in plan.jobs.items():
+        role = job.kubernetes.role if job.kubernetes else None
+        if job.scheme == "by-port" and role not in ("pod", "endpoints", "service"):
+            yield source.problem(
+                ("jobs", name, "scheme"),
+                "by-port needs Kubernetes discovery with role pod, endpoints or service "
+                "(it reads the discovered port's name); use http or https",
+                DISCOVERY,
+            )
+        if job.kubernetes and job.kubernetes.app and role == "node":
+            yield source.problem(
+                ("jobs", name, "kubernetes", "app"),
+                "nodes have no app.kubernetes.io/name label; app goes with role pod, "
+                "endpoints or service",
+                DISCOVERY,
+            )
+
+
+def _availability(plan: Plan, source: Source) -> Iterator[Problem]:
+    """Probe and stopped-traffic alerts need an area, and a baseline they can offset."""
+    wanted = bool(plan.probes) or any(s.alerting.traffic_stopped for s in plan.slos)
+    where = availability.area(plan)
+    if wanted and where is None:
+        yield source.problem(
+            ("probe_alerting",) if plan.probes else ("slos",),
+            "probe and stopped-traffic alerts need an area: declare job "
+            f"{availability.PROBE_JOB!r} or set probe_alerting.area",
+            AVAILABILITY,
+        )
+    elif wanted and where not in plan.areas:
+        yield dangling(
+            source, ("probe_alerting", "area"), "area", str(where), plan.areas, UNKNOWN_AREA
+        )
+    for i, slo in enumerate(plan.slos):
+        if slo.alerting.traffic_stopped and not availability.has_window(slo.sli.total):
+            yield source.problem(
+                ("slos", i, "sli", "total"),
+                "traffic_stopped compares with a day before: write the window as "
+                "[{{.window}}] so it can become [1h] offset 1d",
+                SLO_WINDOW,
+            )
+
+
+CHECKS: tuple[Check, ...] = (
+    _metric_jobs,
+    _scrape_windows,
+    _probes,
+    _discovery,
+    _availability,
+)

@@ -43,13 +43,15 @@ from eyewatch_gen.plan.model.routing import (
     Team,
 )
 from eyewatch_gen.plan.model.scrape import (
+    CertificateExpiry,
     Job,
     KubernetesDiscovery,
     Probe,
+    ProbeAlerting,
     PrometheusServer,
     RemoteWrite,
 )
-from eyewatch_gen.plan.model.slos import Slo, SloAlerting, SloFixture, SloSli
+from eyewatch_gen.plan.model.slos import Slo, SloAlerting, SloFixture, SloSli, TrafficStopped
 from eyewatch_gen.plan.model.windows import MaintenanceWindow, TimeRange
 
 __all__ = [
@@ -59,6 +61,7 @@ __all__ = [
     "AlertSet",
     "AlertTests",
     "Area",
+    "CertificateExpiry",
     "Channel",
     "Dashboard",
     "DropRule",
@@ -84,6 +87,7 @@ __all__ = [
     "PanelSpec",
     "Plan",
     "Probe",
+    "ProbeAlerting",
     "PrometheusServer",
     "RemoteWrite",
     "Retention",
@@ -100,4 +104,5 @@ __all__ = [
     "Team",
     "ThanosOutput",
     "TimeRange",
+    "TrafficStopped",
 ]

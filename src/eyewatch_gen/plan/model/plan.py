@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from eyewatch_gen.plan.fields import ChannelName, MetricName, Slug
+from eyewatch_gen.plan.fields import ChannelName, MetricName, Slug, VarName
 from eyewatch_gen.plan.model.alerts import Alert, AlertSet, Metric
 from eyewatch_gen.plan.model.base import Model
 from eyewatch_gen.plan.model.dashboards import Dashboard, Grafana
@@ -14,7 +14,7 @@ from eyewatch_gen.plan.model.environments import Environment
 from eyewatch_gen.plan.model.logging import Logging
 from eyewatch_gen.plan.model.outputs import Outputs
 from eyewatch_gen.plan.model.routing import Channel, Inhibition, OnCall, Severities, Smtp, Team
-from eyewatch_gen.plan.model.scrape import Job, Probe, PrometheusServer
+from eyewatch_gen.plan.model.scrape import Job, Probe, ProbeAlerting, PrometheusServer
 from eyewatch_gen.plan.model.slos import Slo
 from eyewatch_gen.plan.model.windows import MaintenanceWindow
 
@@ -32,6 +32,11 @@ class Plan(Model):
 
     version: Literal[1]
     platform: Slug
+    vars: dict[VarName, str] = Field(
+        default_factory=dict,
+        description="Values that {{.name}} stands for anywhere in the plan, e.g. the ingress "
+        "gateway's workload name in Istio selectors; substituted before validation.",
+    )
     include: list[str] = Field(
         default_factory=list,
         description="Team files to merge in, relative to the plan: plan.d/*.yaml.",
@@ -47,6 +52,7 @@ class Plan(Model):
     inhibitions: list[Inhibition] = Field(default_factory=list)
     prometheus: PrometheusServer = Field(default_factory=PrometheusServer)
     probes: list[Probe] = Field(default_factory=list)
+    probe_alerting: ProbeAlerting = Field(default_factory=ProbeAlerting)
     jobs: dict[Slug, Job] = Field(
         default_factory=dict,
         description="Scrape jobs by their `job` label; each gets a target-down alert.",

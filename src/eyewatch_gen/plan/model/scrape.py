@@ -15,8 +15,20 @@ class KubernetesDiscovery(Model):
 
     role: Literal["node", "pod", "endpoints", "service"] = "endpoints"
     namespaces: list[Slug] = Field(default_factory=list, description="Default: all.")
-    service: str | None = Field(None, description="endpoints: keep this Service's endpoints.")
-    port: str | None = Field(None, description="Keep the endpoint or container port of this name.")
+    service: str | None = Field(
+        None, description="endpoints: keep this Service's endpoints (a regular expression)."
+    )
+    app: str | None = Field(
+        None,
+        description="Keep targets whose app.kubernetes.io/name label (of the Service for "
+        "endpoints and service, of the pod for pod) matches this regular expression: the "
+        "same in every install, unlike Service names that carry a Helm release.",
+    )
+    port: str | None = Field(
+        None,
+        description="Keep the endpoint or container port whose name matches this regular "
+        "expression, e.g. https|http-metrics.",
+    )
     labels: dict[str, str] = Field(
         default_factory=dict,
         description="pod: keep pods with these labels (values are regular expressions).",
@@ -40,7 +52,17 @@ class Job(Model):
         description="One scrape config per path, all labelled "
         "with this job and a metrics_path label.",
     )
-    scheme: Literal["http", "https"] = "http"
+    scheme: Literal["http", "https", "by-port"] = Field(
+        "http",
+        description="by-port: https when the discovered port's name starts with https "
+        "(kube-rbac-proxy in kube-prometheus), http otherwise (the Helm charts).",
+    )
+    insecure_skip_verify: bool = Field(
+        False,
+        description="Do not verify the target's certificate (kube-rbac-proxy serves a "
+        "self-signed one; kube-prometheus's own ServiceMonitors skip verification too).",
+    )
+    runbook: Url | None = Field(None, description="Runbook of the job's scrape alerts.")
     honor_labels: bool = Field(
         False,
         description="Keep the target's own namespace/pod labels (kube-state-metrics, federation).",
@@ -69,6 +91,33 @@ class Probe(Model):
         default_factory=list, description="http: accepted status codes (default 2xx)."
     )
     query_name: str | None = Field(None, description="dns: the name to resolve.")
+    severity: Level = Field(
+        "P1",
+        description="Level of <Probe>ProbeFailing; P1 for user-facing endpoints "
+        "(service availability), lower for internal ones.",
+    )
+    for_: Duration = Field("3m", alias="for", description="How long the probe must fail.")
+    runbook: Url | None = None
+
+
+class CertificateExpiry(Model):
+    """TLS certificates of the https probes: a ticket when renewal is overdue, a page when
+    expiry is close."""
+
+    ticket: Duration = Field("21d", description="Open a ticket when less than this remains.")
+    ticket_severity: Level = "P4"
+    page: Duration = Field("7d", description="Page when less than this remains.")
+    page_severity: Level = "P2"
+    runbook: Url | None = None
+
+
+class ProbeAlerting(Model):
+    """Where the probe alerts go and how certificate expiry is treated."""
+
+    area: Slug | None = Field(
+        None, description="Area of the probe alerts (default: the area of job `blackbox`)."
+    )
+    certificates: CertificateExpiry = Field(default_factory=CertificateExpiry)
 
 
 class RemoteWrite(Model):

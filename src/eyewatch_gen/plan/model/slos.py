@@ -22,6 +22,21 @@ class SloFixture(Model):
     series: list[Series] = Field(min_length=1)
 
 
+class TrafficStopped(Model):
+    """Alert when the SLI's request rate drops to zero while the same hour a day before had
+    traffic: an outage that stops requests (gateway, DNS, load balancer) produces no errors,
+    so no burn rate, and must page on its own."""
+
+    severity: Level = "P1"
+    for_: Duration = Field("5m", alias="for")
+    min_rate: float = Field(
+        0.05,
+        gt=0,
+        description="Requests per second (1h average, a day before) that count as normal "
+        "traffic; at 0.05/s five quiet minutes are a chance of one in three million.",
+    )
+
+
 class SloAlerting(Model):
     """Which levels the burn-rate alerts use."""
 
@@ -29,6 +44,9 @@ class SloAlerting(Model):
     page: Level = "P1"
     ticket: Level = "P4"
     runbook: Url | None = None
+    traffic_stopped: TrafficStopped | None = Field(
+        None, description="Also alert (<Service>TrafficStopped) when the requests stop."
+    )
 
 
 class Slo(Model):
