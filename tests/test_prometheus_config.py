@@ -142,12 +142,12 @@ def test_removing_a_job_warns_naming_the_alerts_that_lose_their_source() -> None
     assert "alerts MongoDBQueryTimeHigh lose their source" in latency
 
 
-def test_a_one_minute_window_needs_a_fast_scrape() -> None:
-    text = TEXT.replace("    interval: 15s\n", "    interval: 30s\n", 1)
+def test_a_two_minute_window_needs_a_fast_scrape() -> None:
+    text = TEXT.replace("    interval: 15s\n", "    interval: 1m\n", 1)
     with pytest.raises(PlanError) as caught:
         load_plan_text(text)
     assert any(
-        "metrics.auth_failures_1m.expr: a [1m] window sees fewer than four scrapes "
-        "of job 'eyewear-apps' (every 30s); scrape it every 15s or less" in p.render()
+        "metrics.auth_failures_per_minute.expr: a [2m] window sees fewer than four scrapes "
+        "of job 'eyewear-apps' (every 1m); scrape it every 30s or less" in p.render()
         for p in caught.value.problems
     )
