@@ -28,7 +28,7 @@ from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.load import load_plan
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.plan.selectors import selectors
+from eyewatch_gen.promql.selectors import selectors
 from eyewatch_gen.writer import write_tree
 from loopback import api, daemon, dns_server, free_port, https_server, self_signed
 
@@ -63,45 +63,49 @@ def _fake_series() -> list[ExportedSeries]:
     ]
 
 
+SVC_APP = f"{M}service_label_app_kubernetes_io_name"
+SVC_PORT = f"{M}endpoint_port_name"
+POD_APP = f"{M}pod_label_app_kubernetes_io_name"
+POD_PORT = f"{M}pod_container_port_name"
+
+
 def _discovered(job: str, local: dict[str, str]) -> list[dict[str, Any]]:
     """Targets as Kubernetes discovery would find them for `job`: kept and decoys."""
-    ksm = {
-        f"{M}service_label_app_kubernetes_io_name": "kube-state-metrics",
-        f"{M}namespace": "monitoring",
+    ksm = {SVC_APP: "kube-state-metrics", f"{M}namespace": "monitoring"}
+    gateway = {  # an ingress gateway pod: no security.istio.io/tlsMode label
+        POD_PORT: "http-envoy-prom",
+        POD_APP: "istio-ingressgateway",
+        f"{M}namespace": "istio-system",
+        f"{M}pod_name": "istio-ingressgateway-1",
+    }
+    app = {
+        POD_PORT: "metrics",
+        POD_APP: "auth",
+        f"{M}pod_label_app_kubernetes_io_part_of": "eyewearml",
+        f"{M}namespace": "eyewear",
+        f"{M}pod_name": "auth-1",
     }
     groups: dict[str, list[tuple[str, dict[str, str]]]] = {
-        "node-exporter": [  # kube-prometheus (kube-rbac-proxy https) and the Helm chart (http)
-            (local["https"], {f"{M}service_label_app_kubernetes_io_name": "node-exporter", f"{M}endpoint_port_name": "https"}),
-            (local["node"], {f"{M}service_label_app_kubernetes_io_name": "prometheus-node-exporter", f"{M}endpoint_port_name": "http-metrics"}),
+        "node-exporter": [  # kube-prometheus (kube-rbac-proxy, https) and the Helm chart (http)
+            (local["https"], {SVC_APP: "node-exporter", SVC_PORT: "https"}),
+            (local["node"], {SVC_APP: "prometheus-node-exporter", SVC_PORT: "http-metrics"}),
         ],
         "kube-state-metrics": [
-            (local["https"], {**ksm, f"{M}endpoint_port_name": "https-main"}),
-            (local["refused"], {**ksm, f"{M}endpoint_port_name": "https-self"}),  # must be dropped
-            (local["fake"], {**ksm, f"{M}endpoint_port_name": "http"}),
+            (local["https"], {**ksm, SVC_PORT: "https-main"}),
+            (local["refused"], {**ksm, SVC_PORT: "https-self"}),  # its own telemetry: dropped
+            (local["fake"], {**ksm, SVC_PORT: "http"}),
         ],
         "kubelet": [(local["refused"], {f"{M}node_name": "node-1"})],  # every target down
-        "mongodb-exporter": [  # a renamed Service: discovery finds nothing, `up` is absent
-            (local["fake"], {f"{M}service_name": "mongodb-metrics", f"{M}endpoint_port_name": "metrics"}),
+        "mongodb-exporter": [  # a renamed Service: discovery keeps nothing, `up` is absent
+            (local["fake"], {f"{M}service_name": "mongodb-metrics", SVC_PORT: "metrics"}),
         ],
         "istio-mesh": [
-            (local["fake"], {  # a gateway pod: no security.istio.io/tlsMode label
-                f"{M}pod_container_port_name": "http-envoy-prom",
-                f"{M}pod_label_app_kubernetes_io_name": "istio-ingressgateway",
-                f"{M}namespace": "istio-system", f"{M}pod_name": "istio-ingressgateway-1",
-            }),
-            (local["refused"], {f"{M}pod_container_port_name": "http", f"{M}pod_name": "web-1"}),
+            (local["fake"], gateway),
+            (local["refused"], {POD_PORT: "http", f"{M}pod_name": "web-1"}),  # not Envoy
         ],
-        "coredns": [
-            (local["fake"], {f"{M}service_name": "kube-dns", f"{M}endpoint_port_name": "metrics"}),
-        ],
-        "eyewear-apps": [
-            (local["fake"], {
-                f"{M}pod_container_port_name": "metrics", f"{M}namespace": "eyewear",
-                f"{M}pod_name": "auth-1", f"{M}pod_label_app_kubernetes_io_part_of": "eyewearml",
-                f"{M}pod_label_app_kubernetes_io_name": "auth",
-            }),
-        ],
-    }  # fmt: skip
+        "coredns": [(local["fake"], {f"{M}service_name": "kube-dns", SVC_PORT: "metrics"})],
+        "eyewear-apps": [(local["fake"], app)],
+    }
     return [{"targets": [address], "labels": labels} for address, labels in groups[job]]
 
 
