@@ -50,14 +50,16 @@ schema: $(VENV)/.runtime ## Refresh plan.schema.json (editor completion)
 bench: $(VENV)/.runtime
 	$(BIN)/python bench/run.py
 
-tools: ## Install promtool, amtool and blackbox_exporter from Debian when missing
-	@if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null \
-	    || ! command -v prometheus-blackbox-exporter >/dev/null; then \
-	  echo "installing promtool, amtool, blackbox_exporter (Debian: prometheus," \
-	    "prometheus-alertmanager, prometheus-blackbox-exporter)"; \
+tools: ## Install the Debian tools the tests run: promtool, prometheus, amtool, exporters, openssl
+	@if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null \
+	    || ! command -v amtool >/dev/null || ! command -v prometheus-blackbox-exporter >/dev/null \
+	    || ! command -v prometheus-node-exporter >/dev/null || ! command -v openssl >/dev/null; then \
+	  echo "installing Debian packages prometheus, prometheus-alertmanager," \
+	    "prometheus-blackbox-exporter, prometheus-node-exporter, openssl"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    prometheus prometheus-alertmanager prometheus-blackbox-exporter >/dev/null; \
+	    prometheus prometheus-alertmanager prometheus-blackbox-exporter \
+	    prometheus-node-exporter openssl >/dev/null; \
 	fi
 
 $(VENV)/bin/python:

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from eyewatch_gen.checks.tools import PACKAGES
+
 # CI runs the same examples every time (a red build must be reproducible); locally each run
 # explores new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -87,11 +89,7 @@ def require_tool(name: str) -> str:
     found = shutil.which(name)
     if found:
         return found
-    message = (
-        f"{name} is not installed (Debian: "
-        + ("prometheus" if name == "promtool" else "prometheus-alertmanager")
-        + "); run make tools"
-    )
+    message = f"{name} is not installed (Debian: {PACKAGES.get(name, name)}); run make tools"
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)

@@ -13,6 +13,9 @@ PACKAGES = {
     "amtool": "prometheus-alertmanager",
     "prometheus": "prometheus",
     "prometheus-alertmanager": "prometheus-alertmanager",
+    "prometheus-blackbox-exporter": "prometheus-blackbox-exporter",
+    "prometheus-node-exporter": "prometheus-node-exporter",
+    "openssl": "openssl",
 }
 
 
