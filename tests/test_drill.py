@@ -35,8 +35,8 @@ def test_each_level_reaches_its_people_and_a_p1_inhibits_its_service(
         ROOT / "plan.yaml",
         "--out",
         ROOT / "generated",
-        "--level",
-        "P1",
+        "--alert",  # the first P1 would be a probe; this one inhibits its service's P2
+        "BackupRPOBreached",
         "--level",
         "P2",
         "--level",
