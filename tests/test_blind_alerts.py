@@ -68,8 +68,8 @@ def test_every_job_alerts_when_it_has_no_healthy_target_at_all() -> None:
         assert f'absent(up{{job="{job}"}})' in rule.expr
         assert f'sum by (job) (up{{job="{job}"}}) == 0' in rule.expr
         assert rule.severity == spec.severity and rule.for_ == spec.for_
-        assert rule.test is not None and len(rule.test.cases) == 1
-        assert rule.test.cases[0].phase.series == ()  # the no-series case
+        assert rule.test is not None and len(rule.test.absences) == 1
+        assert rule.test.absences[0].phase.series == ()  # the no-series case
 
 
 def test_the_generated_tests_fire_on_all_down_and_on_no_series(tmp_path: Path) -> None:
