@@ -40,6 +40,7 @@ def test_lint_passes_on_the_default_plan(cli: Cli, tree: Path) -> None:
         "drift",
         "schemas",
         "logstash",
+        "filebeat",
         "promtool",
         "prometheus-config",
         "blackbox",

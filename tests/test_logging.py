@@ -4,6 +4,7 @@ that validate against Elasticsearch's own schemas."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -162,3 +163,100 @@ def test_an_unknown_log_class_has_a_rule_id_without_spaces() -> None:
     with pytest.raises(PlanError) as caught:
         load_plan_text(text)
     assert [p.rule for p in caught.value.problems] == ["plan/unknown-log-class"]
+
+
+def _field(event: dict[str, Any], reference: str) -> Any:
+    value: Any = event
+    for part in reference.strip("[]").split("]["):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _holds(condition: list[Any], event: dict[str, Any]) -> bool:
+    """Evaluate a parsed Logstash condition (`[f] =~ re`, `and`, `or`) on `event`."""
+    result = _compare(condition[0], event)
+    for op, term in zip(condition[1::2], condition[2::2], strict=True):
+        value = _compare(term, event)
+        result = (result and value) if op == "and" else (result or value)
+    return result
+
+
+def _compare(term: list[str], event: dict[str, Any]) -> bool:
+    field, op, pattern = term
+    assert op == "=~", term
+    actual = _field(event, field)
+    return isinstance(actual, str) and re.search(pattern.replace(r"\x2F", "/"), actual) is not None
+
+
+def _tagging_condition(conf: str, tag: str) -> list[Any]:
+    for statement in Pipeline(conf).parse()[1][1]:
+        if statement[0] == "if" and tag in json.dumps(statement[1][-1]):
+            return list(statement[1][:-1])
+    raise AssertionError(f"no rule adds {tag}")
+
+
+@pytest.mark.parametrize(
+    ("outcome", "tagged"), [("failure", True), ("success", False), (None, False)]
+)
+def test_only_a_failed_login_is_tagged_as_an_authentication_failure(
+    outcome: str | None, tagged: bool
+) -> None:
+    conf = _files()["logstash/pipeline/auth.conf"]
+    condition = _tagging_condition(conf, "authentication-failure")
+    event: dict[str, Any] = {"event": {"category": "authentication"}}
+    if outcome:
+        event["event"]["outcome"] = outcome
+    assert _holds(condition, event) is tagged
+
+
+_GROK = {
+    "TIMESTAMP_ISO8601": r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?",
+    "WORD": r"\b\w+\b",
+    "NOTSPACE": r"\S+",
+    "NUMBER": r"[+-]?\d+(?:\.\d+)?",
+    "INT": r"[+-]?\d+",
+    "DATA": r".*?",
+    "GREEDYDATA": r".*",
+}
+
+
+def _grok(pattern: str) -> tuple[re.Pattern[str], list[str]]:
+    """The grok patterns the Envoy format uses, as a Python regex, and the field of each
+    capture in order."""
+    names: list[str] = []
+
+    def expand(found: re.Match[str]) -> str:
+        body = _GROK[found.group(1)]
+        if found.group(2) is None:
+            return f"(?:{body})"
+        names.append(found.group(2))
+        return f"(?P<g{len(names) - 1}>{body})"
+
+    return re.compile(re.sub(r"%\{(\w+)(?::([^:}]+))?(?::\w+)?\}", expand, pattern)), names
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '[2024-05-01T10:00:00.123Z] "GET /v1/checkout HTTP/1.1" 503 UF via_upstream - "-" 0 91 '
+        '745 744 "-" "curl/8.0" "abc" "api.example" "10.0.0.1:8080" outbound|8080||checkout',
+        '[2024-05-01T10:00:00.123Z] "GET /v1/checkout HTTP/1.1" 503 UF 0 91 745 744 "-" '
+        '"curl/8.0" "abc" "api.example" "10.0.0.1:8080"',
+    ],
+    ids=["istio", "plain-envoy"],
+)
+def test_envoy_pattern_reads_status_and_duration(line: str) -> None:
+    pattern, names = _grok(logstash_target.ENVOY)
+    found = pattern.fullmatch(line)
+    assert found is not None
+    fields = dict(zip(names, found.groups(), strict=True))
+    assert fields["[http][response][status_code]"] == "503"
+    assert fields["[@metadata][duration_ms]"] == "745"
+    assert fields["[url][original]"] == "/v1/checkout"
+
+
+def test_envoy_duration_becomes_event_duration_in_nanoseconds() -> None:
+    conf = _files()["logstash/pipeline/istio-ingressgateway.conf"]
+    assert '"[event][duration]" => "%{[@metadata][duration_ms]}000000"' in conf
+    assert '"[event][duration]" => "integer"' in conf
+    assert parse_error(conf) is None

@@ -23,6 +23,7 @@ CheckName = Literal[
     "drift",
     "schemas",
     "logstash",
+    "filebeat",
     "promtool",
     "prometheus-config",
     "blackbox",
@@ -34,6 +35,7 @@ CHECKS: dict[CheckName, str] = {
     "drift": "eyewatch_gen.checks.drift",
     "schemas": "eyewatch_gen.checks.schemas",
     "logstash": "eyewatch_gen.checks.logstash_syntax",
+    "filebeat": "eyewatch_gen.checks.filebeat",
     "promtool": "eyewatch_gen.checks.promtool",
     "prometheus-config": "eyewatch_gen.checks.prometheus_config",
     "blackbox": "eyewatch_gen.checks.blackbox",
@@ -42,7 +44,7 @@ CHECKS: dict[CheckName, str] = {
     "cross": "eyewatch_gen.checks.cross",
 }
 #: checks that need no external program (what `make bench` measures)
-OFFLINE: tuple[CheckName, ...] = ("drift", "schemas", "logstash", "policy", "cross")
+OFFLINE: tuple[CheckName, ...] = ("drift", "schemas", "logstash", "filebeat", "policy", "cross")
 
 
 @dataclass(frozen=True)

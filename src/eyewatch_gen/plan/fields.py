@@ -140,6 +140,22 @@ Url = Annotated[
         "an http:// or https:// URL without spaces, quotes or braces",
     ),
 ]
+HostPort = Annotated[
+    str,
+    Pattern(
+        "host-port",
+        r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:[0-9]{1,5}",
+        "host:port, e.g. logstash.logging.svc:5044",
+    ),
+]
+KubernetesName = Annotated[
+    str,
+    Pattern(
+        "kubernetes-name",
+        r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?",
+        "a Kubernetes name: lower-case letters, digits and '-', at most 63",
+    ),
+]
 Email = Annotated[
     str,
     Pattern(

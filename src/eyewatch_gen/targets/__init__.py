@@ -28,6 +28,7 @@ TargetName = Literal[
     "grafana",
     "logstash",
     "elasticsearch",
+    "filebeat",
     "logging-docs",
     "alerts-docs",
 ]
@@ -111,6 +112,12 @@ def _elasticsearch() -> Target:
     return elasticsearch
 
 
+def _filebeat() -> Target:
+    from eyewatch_gen.targets import filebeat
+
+    return filebeat
+
+
 def _logging_docs() -> Target:
     from eyewatch_gen.targets import logging_docs
 
@@ -137,6 +144,7 @@ TARGETS: dict[TargetName, Callable[[], Target]] = {
     "grafana": _grafana,
     "logstash": _logstash,
     "elasticsearch": _elasticsearch,
+    "filebeat": _filebeat,
     "logging-docs": _logging_docs,
     "alerts-docs": _alerts_docs,
 }

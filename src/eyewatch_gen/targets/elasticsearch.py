@@ -1,7 +1,7 @@
 """Elasticsearch: `elasticsearch/ilm/<policy>.json` (body of `PUT _ilm/policy/<policy>`) and
 `elasticsearch/index-templates/<name>.json` (body of `PUT _index_template/<name>`), one each
 per log class. The templates create data streams bound to their class's policy and map the
-ECS fields the Logstash pipelines produce.
+fields in `plan.log_fields` (ECS fields the Logstash pipelines produce, Kubernetes metadata).
 ILM: https://www.elastic.co/guide/en/elasticsearch/reference/current/ilm-put-lifecycle.html
 """
 
@@ -11,10 +11,9 @@ from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, json_artifact
 from eyewatch_gen.plan import durations
+from eyewatch_gen.plan.log_fields import mappings
 from eyewatch_gen.plan.logging_view import index_pattern, policy_name
 from eyewatch_gen.plan.model import LogClass, Plan
-
-_KEYWORD = {"type": "keyword", "ignore_above": 1024}
 
 
 def render(plan: Plan) -> list[Artifact]:
@@ -97,36 +96,7 @@ def index_template(plan: Plan, name: str, spec: LogClass) -> dict[str, Any]:
                 "index.number_of_shards": 1,
                 "index.number_of_replicas": 1,
             },
-            "mappings": {"properties": _ecs_mappings()},
+            "mappings": {"properties": mappings()},
         },
         "_meta": {"managed_by": "eyewatch-gen", "log_class": name, "audit": spec.audit},
-    }
-
-
-def _ecs_mappings() -> dict[str, Any]:
-    def group(**fields: Any) -> dict[str, Any]:
-        return {"properties": fields}
-
-    return {
-        "@timestamp": {"type": "date"},
-        "message": {"type": "match_only_text"},
-        "tags": _KEYWORD,
-        "data_stream": group(
-            type={"type": "constant_keyword"},
-            dataset={"type": "constant_keyword"},
-            namespace={"type": "constant_keyword"},
-        ),
-        "service": group(name=_KEYWORD, environment=_KEYWORD),
-        "log": group(level=_KEYWORD),
-        "event": group(category=_KEYWORD, outcome=_KEYWORD, action=_KEYWORD),
-        "http": group(
-            request=group(method=_KEYWORD),
-            response=group(status_code={"type": "integer"}),
-            version=_KEYWORD,
-        ),
-        "url": group(original={"type": "wildcard"}, path=_KEYWORD),
-        "source": group(ip={"type": "ip"}),
-        "user": group(name=_KEYWORD, id=_KEYWORD),
-        "user_agent": group(original=_KEYWORD),
-        "envoy": group(response_flags=_KEYWORD, details={"type": "match_only_text"}),
     }

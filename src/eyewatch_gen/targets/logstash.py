@@ -2,9 +2,11 @@
 
 A beats intake pipeline sends each service's events (matched on `logging.match_field`) to that
 service's pipeline, which parses them (JSON/ECS, Envoy/Istio access log, nginx, grok), sets the
-ECS `service.*` fields and the data stream (`logs-<platform>.<class>-<environment>`), moves
+ECS `service.*` fields and the data stream (`logs-<platform>.<class>-<environment>`), lower-cases
+`log.level`, turns Envoy's duration into `event.duration`, moves
 security events into the security class, drops what the plan drops, and writes to
-Elasticsearch with credentials from `${ENV}` references. Rendered through Jinja2 templates;
+Elasticsearch with credentials from `${ENV}` references. The beats input takes TLS (mutual,
+from files) when `logging.shipping.tls` is set. Rendered through Jinja2 templates;
 every plan value goes through `plan.logstash.string` / `regex`.
 Format: https://www.elastic.co/guide/en/logstash/current/configuration-file-structure.html
 """
@@ -19,12 +21,15 @@ from eyewatch_gen.plan.logging_view import dataset, unmatched_class
 from eyewatch_gen.plan.model import Logging, LogSource, Plan
 from eyewatch_gen.templating import render_template
 
-# Envoy's default access log format (Istio sidecars), fields named after ECS.
+# Envoy's default access log format, with or without Istio's response code details,
+# connection termination details and upstream failure reason before the byte counts; fields
+# named after ECS. DURATION (milliseconds) becomes `event.duration` (nanoseconds).
 ENVOY = (
     r'\[%{TIMESTAMP_ISO8601:timestamp}\] "%{WORD:[http][request][method]} '
     r'%{NOTSPACE:[url][original]} %{NOTSPACE:[http][version]}" '
     r"%{NUMBER:[http][response][status_code]:int} %{NOTSPACE:[envoy][response_flags]} "
-    r"%{GREEDYDATA:[envoy][details]}"
+    r'(?:%{NOTSPACE:[envoy][response_code_details]} %{NOTSPACE} "%{DATA}" )?'
+    r"%{INT} %{INT} %{INT:[@metadata][duration_ms]} %{GREEDYDATA:[envoy][details]}"
 )
 NGINX = "%{COMBINEDAPACHELOG}"
 _TIMESTAMPS = {"envoy": ("timestamp", "ISO8601"), "nginx": ("timestamp", "dd/MMM/yyyy:HH:mm:ss Z")}
@@ -71,6 +76,7 @@ def _intake(plan: Plan, logging: Logging) -> str:
     return render_template(
         "logstash/intake.conf.j2",
         port=logging.beats_port,
+        tls=logging.shipping.tls,
         match_field=logging.match_field,
         routes=[
             {"service": s.service, "address": _address(plan, s.service)} for s in logging.sources

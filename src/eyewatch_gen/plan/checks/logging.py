@@ -1,4 +1,5 @@
-"""Logging: log classes and sources, retention phases and the regular expressions used."""
+"""Logging: log classes and sources, retention phases, the regular expressions used, and what
+Filebeat needs to ship each service (a Kubernetes field to select pods by, the beats port)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.checks.common import DUPLICATE_NAME, UNKNOWN_LOG_CLASS, Check, dangling
 from eyewatch_gen.plan.logstash import logstash_regex_error
 from eyewatch_gen.plan.model import Logging, Plan, Retention
+from eyewatch_gen.plan.re2 import re2_error
 from eyewatch_gen.plan.source import Source
 from eyewatch_gen.problems import Path, Problem
 
@@ -15,6 +17,9 @@ LOG_FORMAT = "plan/log-format"
 PHASE_ORDER = "plan/phase-order"
 AUDIT_RETENTION = "plan/audit-retention"
 REGEX = "plan/regex"
+MATCH_FIELD = "plan/match-field"
+BEATS_PORT = "plan/beats-port"
+PLAINTEXT_SHIPPING = "plan/plaintext-shipping"
 
 
 def _log_classes(plan: Plan, source: Source) -> Iterator[Problem]:
@@ -111,6 +116,47 @@ def _patterns(logging: Logging) -> Iterator[tuple[Path, str, bool]]:
                 yield ("logging", "sources", i, "drop", j, "matches"), drop.matches, False
     for i, security in enumerate(logging.security):
         yield ("logging", "security", i, "matches"), security.matches, False
+        for j, also in enumerate(security.and_):
+            yield ("logging", "security", i, "and", j, "matches"), also.matches, False
+
+
+def _multiline(plan: Plan, source: Source) -> Iterator[Problem]:
+    for i, log_source in enumerate(plan.logging.sources if plan.logging else []):
+        if log_source.multiline is not None:
+            error = re2_error(log_source.multiline.start)
+            if error:
+                yield source.problem(("logging", "sources", i, "multiline", "start"), error, REGEX)
+
+
+def _match_field(plan: Plan, source: Source) -> Iterator[Problem]:
+    if plan.logging and not plan.logging.match_field.startswith("[kubernetes]"):
+        yield source.problem(
+            ("logging", "match_field"),
+            f"Filebeat selects each service's pods by Kubernetes metadata; "
+            f"{plan.logging.match_field} is none (use [kubernetes][labels][<label>], "
+            "[kubernetes][container][name], ...)",
+            MATCH_FIELD,
+        )
+
+
+def _shipping(plan: Plan, source: Source) -> Iterator[Problem]:
+    if plan.logging is None:
+        return
+    port = plan.logging.beats_port
+    for i, host in enumerate(plan.logging.shipping.hosts):
+        if int(host.rsplit(":", 1)[1]) != port:
+            yield source.problem(
+                ("logging", "shipping", "hosts", i),
+                f"{host} is not the beats input's port {port} (logging.beats_port)",
+                BEATS_PORT,
+            )
+    if plan.logging.shipping.tls is None:
+        yield source.problem(
+            ("logging", "shipping"),
+            "no `tls`: logs travel from Filebeat to Logstash unencrypted",
+            PLAINTEXT_SHIPPING,
+            level="warning",
+        )
 
 
 CHECKS: tuple[Check, ...] = (
@@ -119,4 +165,7 @@ CHECKS: tuple[Check, ...] = (
     _one_source_per_service,
     _retention,
     _log_patterns,
+    _multiline,
+    _match_field,
+    _shipping,
 )

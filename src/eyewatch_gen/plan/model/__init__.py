@@ -21,13 +21,17 @@ from eyewatch_gen.plan.model.dashboards import Dashboard, Grafana, PanelSpec
 from eyewatch_gen.plan.model.environments import Environment, LevelOverride
 from eyewatch_gen.plan.model.logging import (
     DropRule,
+    FieldMatch,
     HotPhase,
     LogClass,
     Logging,
     LogOutput,
     LogSource,
+    Multiline,
     Retention,
     SecurityRule,
+    Shipping,
+    ShippingTls,
 )
 from eyewatch_gen.plan.model.outputs import KubernetesOutput, Outputs, ThanosOutput
 from eyewatch_gen.plan.model.plan import Area, Plan
@@ -67,6 +71,7 @@ __all__ = [
     "DropRule",
     "Environment",
     "Escalation",
+    "FieldMatch",
     "Fixture",
     "Grafana",
     "HotPhase",
@@ -82,6 +87,7 @@ __all__ = [
     "MaintenanceWindow",
     "Metric",
     "Model",
+    "Multiline",
     "OnCall",
     "Outputs",
     "PanelSpec",
@@ -96,6 +102,8 @@ __all__ = [
     "Series",
     "Severities",
     "SeverityLevel",
+    "Shipping",
+    "ShippingTls",
     "Slo",
     "SloAlerting",
     "SloFixture",

@@ -6,8 +6,19 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from eyewatch_gen.plan.fields import ByteSize, Duration, EnvRef, SecretFile, Slug, Url
+from eyewatch_gen.plan.fields import (
+    ByteSize,
+    Duration,
+    EnvRef,
+    HostPort,
+    KubernetesName,
+    SecretFile,
+    Slug,
+    Url,
+)
 from eyewatch_gen.plan.model.base import Model
+
+FIELD_REF = r"^(\[[A-Za-z0-9_@.-]+\])+$"
 
 
 class HotPhase(Model):
@@ -37,10 +48,7 @@ class LogClass(Model):
 class DropRule(Model):
     """Drop events whose `field` equals `equals` or matches the regular expression `matches`."""
 
-    field: str = Field(
-        pattern=r"^(\[[A-Za-z0-9_@.-]+\])+$",
-        description="Logstash field reference, e.g. [url][path].",
-    )
+    field: str = Field(pattern=FIELD_REF, description="Logstash field reference, e.g. [url][path].")
     equals: str | None = None
     matches: str | None = None
 
@@ -49,6 +57,17 @@ class DropRule(Model):
         if (self.equals is None) == (self.matches is None):
             raise ValueError("give exactly one of equals or matches")
         return self
+
+
+class Multiline(Model):
+    """Lines that belong to one event (a stack trace): Filebeat joins them before shipping."""
+
+    start: str = Field(
+        min_length=1,
+        description="Regular expression (Go RE2) a new event's first line matches; any other "
+        "line is appended to the event before it. E.g. '^\\d{4}-\\d{2}-\\d{2}' for lines "
+        "that start with a date.",
+    )
 
 
 class LogSource(Model):
@@ -61,14 +80,37 @@ class LogSource(Model):
     timestamp_field: str | None = Field(None, description="Field holding the event time.")
     timestamp_format: str = Field("ISO8601", description="Logstash date format of it.")
     drop: list[DropRule] = Field(default_factory=list)
+    multiline: Multiline | None = Field(
+        None,
+        description="How Filebeat joins the lines of one event. Default: none for json, ecs, "
+        "envoy and nginx (one event per line); for grok, indented lines and 'Caused by:' "
+        "lines continue the event before them (stack traces).",
+    )
+    container: KubernetesName | None = Field(
+        None,
+        description="Ship only this container of the service's pods (default: every "
+        "container, sidecars included).",
+    )
 
 
-class SecurityRule(Model):
-    """Events matching this go to the security class, wherever they came from."""
+class FieldMatch(Model):
+    """An event field that must match a regular expression."""
+
+    field: str = Field(pattern=FIELD_REF, description="Logstash field reference.")
+    matches: str = Field(min_length=1, description="Regular expression.")
+
+
+class SecurityRule(FieldMatch):
+    """Events matching this (`field` and every `and` condition) go to the security class,
+    wherever they came from, tagged `security` and the rule's name."""
 
     name: str
-    field: str = Field(pattern=r"^(\[[A-Za-z0-9_@.-]+\])+$")
-    matches: str = Field(min_length=1, description="Regular expression.")
+    and_: list[FieldMatch] = Field(
+        default_factory=list,
+        alias="and",
+        description="Further conditions, all of which must hold too, e.g. "
+        "[event][outcome] matching ^failure$.",
+    )
 
 
 class LogOutput(Model):
@@ -80,14 +122,40 @@ class LogOutput(Model):
     ca_file: SecretFile | None = None
 
 
+class ShippingTls(Model):
+    """TLS between Filebeat and Logstash's beats input, from files only (mutual TLS)."""
+
+    ca_file: SecretFile = Field(description="CA that signed both certificates.")
+    filebeat_certificate_file: SecretFile = Field(description="Filebeat's client certificate.")
+    filebeat_key_file: SecretFile = Field(description="Filebeat's client key.")
+    logstash_certificate_file: SecretFile = Field(description="Logstash's server certificate.")
+    logstash_key_file: SecretFile = Field(description="Logstash's server key (PKCS#8).")
+
+
+class Shipping(Model):
+    """Filebeat (a DaemonSet) ships every pod's logs to Logstash's beats input."""
+
+    hosts: list[HostPort] = Field(
+        default_factory=lambda: ["logstash:5044"],
+        min_length=1,
+        description="Logstash beats inputs, host:port.",
+    )
+    tls: ShippingTls | None = Field(
+        None, description="TLS from file references; without it logs travel unencrypted."
+    )
+    namespace: Slug = Field("logging", description="Namespace of the Filebeat DaemonSet.")
+
+
 class Logging(Model):
     """Log shipping, parsing, classes and retention (ELK)."""
 
     environment: Slug = "production"
     match_field: str = Field(
         "[kubernetes][labels][app]",
-        pattern=r"^(\[[A-Za-z0-9_@.-]+\])+$",
-        description="Event field naming the service (set by Filebeat's Kubernetes metadata).",
+        pattern=FIELD_REF,
+        description="Event field naming the service: a pod label or other Kubernetes metadata "
+        "Filebeat adds ([kubernetes][labels][<label>], [kubernetes][container][name], ...); "
+        "Filebeat selects each service's pods by it.",
     )
     beats_port: int = Field(5044, ge=1, le=65535)
     pipeline_dir: str = "/usr/share/logstash/pipeline"
@@ -96,3 +164,7 @@ class Logging(Model):
     sources: list[LogSource] = Field(min_length=1)
     security: list[SecurityRule] = Field(default_factory=list)
     security_class: Slug = "security"
+    shipping: Shipping = Field(default_factory=Shipping)
+    slow_request: Duration = Field(
+        "1s", description="Requests slower than this appear in the slow requests search."
+    )
