@@ -57,6 +57,37 @@ def dump_yaml(data: Any) -> str:
     return text
 
 
+class _DollarFreeDumper(_Dumper):
+    """Like `_Dumper`, but a string holding `$` is double-quoted, so that every `$` in the
+    text lies inside a double-quoted scalar, where it can be written as the escape `\\x24`."""
+
+
+def _quoted_dollar(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "$" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return _str(dumper, value)
+
+
+_DollarFreeDumper.add_representer(str, _quoted_dollar)
+
+
+def dump_yaml_without_dollars(data: Any) -> str:
+    """Canonical YAML for `data` with no `$` character in the text, for readers that expand
+    `$NAME` and `${NAME}` in the raw file before parsing it (ElastAlert's rule loader runs
+    `os.path.expandvars` on it): each `$` is written `\\x24` inside double quotes, which
+    YAML reads back as `$`."""
+    text: str = yaml.dump(
+        data,
+        Dumper=_DollarFreeDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=10_000,
+        indent=2,
+    )
+    return text.replace("$", "\\x24")
+
+
 def dump_json(data: Any) -> str:
     """Canonical JSON text for `data`: two-space indent, keys in the order given, UTF-8, final
     LF. orjson writes the same bytes as `json.dumps(indent=2, ensure_ascii=False)` for our
@@ -64,9 +95,13 @@ def dump_json(data: Any) -> str:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
-def yaml_artifact(path: str, data: Any, *, header: bool = True) -> Artifact:
-    """A YAML file with the DO-NOT-EDIT header."""
-    return Artifact(path, ((HEADER if header else "") + dump_yaml(data)).encode())
+def yaml_artifact(
+    path: str, data: Any, *, header: bool = True, without_dollars: bool = False
+) -> Artifact:
+    """A YAML file with the DO-NOT-EDIT header (`without_dollars`: see
+    `dump_yaml_without_dollars`)."""
+    text = dump_yaml_without_dollars(data) if without_dollars else dump_yaml(data)
+    return Artifact(path, ((HEADER if header else "") + text).encode())
 
 
 def json_artifact(path: str, data: Any) -> Artifact:

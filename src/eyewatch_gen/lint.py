@@ -24,27 +24,40 @@ CheckName = Literal[
     "schemas",
     "logstash",
     "filebeat",
+    "elastalert",
     "promtool",
     "prometheus-config",
     "blackbox",
     "amtool",
     "policy",
     "cross",
+    "logs",
 ]
 CHECKS: dict[CheckName, str] = {
     "drift": "eyewatch_gen.checks.drift",
     "schemas": "eyewatch_gen.checks.schemas",
     "logstash": "eyewatch_gen.checks.logstash_syntax",
     "filebeat": "eyewatch_gen.checks.filebeat",
+    "elastalert": "eyewatch_gen.checks.elastalert",
     "promtool": "eyewatch_gen.checks.promtool",
     "prometheus-config": "eyewatch_gen.checks.prometheus_config",
     "blackbox": "eyewatch_gen.checks.blackbox",
     "amtool": "eyewatch_gen.checks.amtool",
     "policy": "eyewatch_gen.checks.policy",
     "cross": "eyewatch_gen.checks.cross",
+    "logs": "eyewatch_gen.checks.logs",
 }
 #: checks that need no external program (what `make bench` measures)
-OFFLINE: tuple[CheckName, ...] = ("drift", "schemas", "logstash", "filebeat", "policy", "cross")
+OFFLINE: tuple[CheckName, ...] = (
+    "drift",
+    "schemas",
+    "logstash",
+    "filebeat",
+    "elastalert",
+    "policy",
+    "cross",
+    "logs",
+)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""Checks across generated files that no single tool can make: every alert reaches its
-level's receiver in the generated Alertmanager tree, every receiver is used, every
-`dashboard_url` points at a generated panel, every alerted metric is on a dashboard."""
+"""Checks across generated files that no single tool can make: every alert (Prometheus rules
+and ElastAlert rules alike) reaches its level's receiver in the generated Alertmanager tree,
+every receiver is used, every `dashboard_url` points at a generated panel, every alerted
+metric is on a dashboard."""
 
 from __future__ import annotations
 
@@ -33,6 +34,13 @@ def _alerts(out: Path) -> list[tuple[str, dict[str, Any]]]:
     for path in sorted((out / "prometheus/rules").glob("*.yml")):
         for group in yaml.safe_load(path.read_text())["groups"]:
             found += [(path.relative_to(out).as_posix(), r) for r in group["rules"] if "alert" in r]
+    for path in sorted((out / "elastalert/rules").glob("*.yaml")):
+        rule = yaml.safe_load(path.read_text())
+        alert = {
+            "alert": rule.get("alertmanager_alertname", rule.get("name", "")),
+            "labels": rule.get("alertmanager_labels", {}),
+        }
+        found.append((path.relative_to(out).as_posix(), alert))
     return found
 
 

@@ -24,6 +24,7 @@ PROMETHEUS_RULES_TEST = "schemas/prometheus-rules-test"
 ALERTMANAGER = "schemas/alertmanager"
 PROMETHEUSRULE = "schemas/prometheusrule"
 ALERTMANAGERCONFIG = "schemas/alertmanagerconfig"
+ELASTALERT_RULE = "schemas/elastalert-rule"
 
 #: generated path pattern -> (schema file in eyewatch_gen/schemas, rule id of its violations)
 SCHEMA_FOR: tuple[tuple[str, str, str], ...] = (
@@ -52,15 +53,16 @@ SCHEMA_FOR: tuple[tuple[str, str, str], ...] = (
         "prometheus-operator-alertmanagerconfig.json",
         ALERTMANAGERCONFIG,
     ),
+    ("elastalert/rules/*.yaml", "elastalert-rule.yaml", ELASTALERT_RULE),
 )
 RULES = tuple(rule for _, _, rule in SCHEMA_FOR)
 
 
 @cache
 def schema(name: str) -> dict[str, Any]:
-    """A vendored schema by file name."""
+    """A vendored schema by file name (JSON, or YAML as ElastAlert ships its own)."""
     text = resources.files("eyewatch_gen").joinpath("schemas", name).read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
+    data: dict[str, Any] = yaml.safe_load(text) if name.endswith(".yaml") else json.loads(text)
     return data
 
 

@@ -140,6 +140,14 @@ Url = Annotated[
         "an http:// or https:// URL without spaces, quotes or braces",
     ),
 ]
+EventField = Annotated[
+    str,
+    Pattern(
+        "event-field",
+        r"[A-Za-z_@][A-Za-z0-9_@]*(\.[A-Za-z0-9_@-]+){0,9}",
+        "a dotted event field name such as event.outcome or kubernetes.labels.app",
+    ),
+]
 HostPort = Annotated[
     str,
     Pattern(

@@ -29,6 +29,7 @@ TargetName = Literal[
     "logstash",
     "elasticsearch",
     "filebeat",
+    "elastalert",
     "logging-docs",
     "alerts-docs",
 ]
@@ -118,6 +119,12 @@ def _filebeat() -> Target:
     return filebeat
 
 
+def _elastalert() -> Target:
+    from eyewatch_gen.targets import elastalert
+
+    return elastalert
+
+
 def _logging_docs() -> Target:
     from eyewatch_gen.targets import logging_docs
 
@@ -145,6 +152,7 @@ TARGETS: dict[TargetName, Callable[[], Target]] = {
     "logstash": _logstash,
     "elasticsearch": _elasticsearch,
     "filebeat": _filebeat,
+    "elastalert": _elastalert,
     "logging-docs": _logging_docs,
     "alerts-docs": _alerts_docs,
 }

@@ -9,6 +9,7 @@ from eyewatch_gen.artifacts import Artifact, text_artifact
 from eyewatch_gen.plan.alerting import alerting, level_routes
 from eyewatch_gen.plan.availability import outage_timings
 from eyewatch_gen.plan.catalog import rule_groups
+from eyewatch_gen.plan.log_alerts import LogRule, condition, log_rules
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.rules import AlertingRule
 from eyewatch_gen.templating import render_template
@@ -44,6 +45,7 @@ def render(plan: Plan) -> list[Artifact]:
                 levels=levels,
                 areas=list(areas.values()),
                 timings=outage_timings(plan),
+                log_alerts=[_log_row(plan, rule, channels) for rule in log_rules(plan)],
             ),
         )
     ]
@@ -68,4 +70,19 @@ def _row(plan: Plan, rule: AlertingRule, channels: dict[str, str]) -> dict[str, 
         "channels": channels.get(receiver, receiver),
         "runbook": f"[runbook]({runbook})" if runbook else "-",
         "dashboard": f"[panel]({dashboard})" if dashboard else "-",
+    }
+
+
+def _log_row(plan: Plan, rule: LogRule, channels: dict[str, str]) -> dict[str, str]:
+    alert = rule.alert
+    receiver = alerting(plan).route(rule.labels).receiver
+    return {
+        "name": rule.name,
+        "severity": alert.severity,
+        "area": alert.area,
+        "condition": condition(alert),
+        "meaning": alert.description or alert.summary,
+        "response": plan.severities.level(alert.severity).response_time,
+        "channels": channels.get(receiver, receiver),
+        "runbook": f"[runbook]({alert.runbook})" if alert.runbook else "-",
     }

@@ -11,6 +11,7 @@ from eyewatch_gen.plan.checks import (
     environments,
     expressions,
     jobs,
+    log_alerts,
     logging,
     references,
     routing,
@@ -31,6 +32,7 @@ CHECKS: tuple[Check, ...] = (
     *windows.CHECKS,
     *tests.CHECKS,
     *logging.CHECKS,
+    *log_alerts.CHECKS,
     *jobs.CHECKS,
     *environments.CHECKS,
 )

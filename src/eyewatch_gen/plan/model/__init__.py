@@ -19,6 +19,7 @@ from eyewatch_gen.plan.model.alerts import (
 from eyewatch_gen.plan.model.base import Model
 from eyewatch_gen.plan.model.dashboards import Dashboard, Grafana, PanelSpec
 from eyewatch_gen.plan.model.environments import Environment, LevelOverride
+from eyewatch_gen.plan.model.log_alerts import LogAlert, LogAlertKind
 from eyewatch_gen.plan.model.logging import (
     DropRule,
     FieldMatch,
@@ -80,6 +81,8 @@ __all__ = [
     "KubernetesDiscovery",
     "KubernetesOutput",
     "LevelOverride",
+    "LogAlert",
+    "LogAlertKind",
     "LogClass",
     "LogOutput",
     "LogSource",

@@ -11,6 +11,7 @@ from eyewatch_gen.plan.model.alerts import Alert, AlertSet, Metric
 from eyewatch_gen.plan.model.base import Model
 from eyewatch_gen.plan.model.dashboards import Dashboard, Grafana
 from eyewatch_gen.plan.model.environments import Environment
+from eyewatch_gen.plan.model.log_alerts import LogAlert
 from eyewatch_gen.plan.model.logging import Logging
 from eyewatch_gen.plan.model.outputs import Outputs
 from eyewatch_gen.plan.model.routing import Channel, Inhibition, OnCall, Severities, Smtp, Team
@@ -63,6 +64,10 @@ class Plan(Model):
     slos: list[Slo] = Field(default_factory=list)
     maintenance_windows: list[MaintenanceWindow] = Field(default_factory=list)
     logging: Logging | None = None
+    log_alerts: list[LogAlert] = Field(
+        default_factory=list,
+        description="Alerts on log events (ElastAlert 2), routed like metric alerts.",
+    )
     outputs: Outputs = Field(default_factory=Outputs)
     environments: dict[Slug, Environment] = Field(
         default_factory=dict,

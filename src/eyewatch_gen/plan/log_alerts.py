@@ -1,0 +1,75 @@
+"""Log alerts as every consumer sees them: the data stream each reads, the labels it carries
+to Alertmanager (the same `severity`, `area`, `team`, `service` as metric alerts), and its
+condition in words. The ElastAlert target, the alert docs and lint read them from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from eyewatch_gen.plan.logging_view import data_stream
+from eyewatch_gen.plan.memo import per_plan
+from eyewatch_gen.plan.model import LogAlert, Plan
+
+#: the event field a log alert's `service` label comes from when the plan names none
+SERVICE_FIELD = "service.name"
+
+
+@dataclass(frozen=True)
+class LogRule:
+    """One log alert, resolved against the plan."""
+
+    alert: LogAlert
+    index: str
+    labels: dict[str, str]
+    label_fields: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The alert name (Alertmanager's `alertname`)."""
+        return self.alert.name
+
+
+@per_plan
+def log_rules(plan: Plan) -> list[LogRule]:
+    """Every log alert of the plan, in plan order (none without a logging section)."""
+    if plan.logging is None:
+        return []
+    environment = plan.logging.environment
+    return [
+        LogRule(
+            alert,
+            data_stream(plan, alert.log_class, environment),
+            _labels(plan, alert),
+            {} if alert.service else {"service": SERVICE_FIELD},
+            {"runbook_url": alert.runbook} if alert.runbook else {},
+        )
+        for alert in plan.log_alerts
+    ]
+
+
+def _labels(plan: Plan, alert: LogAlert) -> dict[str, str]:
+    labels = {"severity": alert.severity, "area": alert.area}
+    team = alert.team or (plan.areas[alert.area].team if alert.area in plan.areas else None)
+    if team:
+        labels["team"] = team
+    if alert.service:
+        labels["service"] = alert.service
+    return labels
+
+
+def condition(alert: LogAlert) -> str:
+    """What makes `alert` fire, in words."""
+    where = " and ".join(f"{k} = {v}" for k, v in alert.where.items())
+    events = f"{alert.log_class} events" + (f" with {where}" if where else "")
+    per = f" per {alert.group_by[0]}" if alert.group_by else ""
+    if alert.kind == "count":
+        return f"more than {alert.more_than} {events} within {alert.within}{per}"
+    if alert.kind == "spike":
+        return (
+            f"{alert.factor:g}x more {events} in {alert.within} than in the {alert.within} "
+            f"before{per} (at least {alert.min_events})"
+        )
+    if alert.kind == "new_value":
+        return f"{events} with a {alert.field} not seen in {alert.lookback}"
+    return f"any of the {events}"
