@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from itertools import combinations
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +17,9 @@ from eyewatch_gen.checks.schemas import errors, schema
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.dashboards import layouts, uid
 from eyewatch_gen.plan.load import load_plan, load_plan_text
+from eyewatch_gen.plan.log_fields import field_type
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.problems import PlanError
 from eyewatch_gen.targets import grafana
 
 DEFAULT = load_plan(ROOT / "plan.yaml").plan
@@ -58,6 +61,7 @@ def test_the_expected_dashboards_exist() -> None:
         "business",
         "database",
         "infrastructure",
+        "logs",
         "network",
         "overview",
         "service-health",
@@ -167,3 +171,44 @@ def test_jsonschema_library_agrees_with_the_fast_validator() -> None:
         == len(list(validator_for(loaded)(loaded).iter_errors(broken)))
         == 2
     )
+
+
+def test_the_logs_dashboard_reads_elasticsearch_fields_the_templates_map() -> None:
+    board = _boards()["logs"]
+    assert [v["query"] for v in board["templating"]["list"]] == ["elasticsearch"]
+    panels = {p["title"]: p for p in board["panels"] if p["type"] != "row"}
+    assert sorted(panels) == [
+        "Error events by service",
+        "Error logs",
+        "Log volume by service and level",
+    ]
+    volume = panels["Log volume by service and level"]["targets"][0]
+    assert [b.get("field") for b in volume["bucketAggs"]] == [
+        "service.name",
+        "log.level",
+        "@timestamp",
+    ]
+    assert panels["Error logs"]["type"] == "logs"
+    assert panels["Error logs"]["targets"][0]["metrics"] == [{"type": "logs", "id": "1"}]
+    for panel in panels.values():
+        assert panel["datasource"] == {"type": "elasticsearch", "uid": "${logs}"}
+        target = panel["targets"][0]
+        fields = [b["field"] for b in target["bucketAggs"]]
+        fields += re.findall(r"([a-z_.@]+):", target["query"])
+        assert fields or target["query"] == "*"
+        assert all(field_type(f) is not None for f in fields), fields
+
+
+def test_without_logging_there_is_no_logs_dashboard() -> None:
+    assert "logs" not in _boards(load_plan(MINIMAL).plan)
+
+
+def test_an_area_named_logs_is_refused_when_the_plan_has_logging() -> None:
+    text = (
+        (ROOT / "plan.yaml")
+        .read_text()
+        .replace("  backups: {title:", "  logs: {title: Logs}\n  backups: {title:", 1)
+    )
+    with pytest.raises(PlanError) as caught:
+        load_plan_text(text)
+    assert "plan/reserved-name" in [p.rule for p in caught.value.problems]

@@ -42,6 +42,7 @@ def test_lint_passes_on_the_default_plan(cli: Cli, tree: Path) -> None:
         "logstash",
         "filebeat",
         "elastalert",
+        "kibana",
         "promtool",
         "prometheus-config",
         "blackbox",

@@ -95,6 +95,14 @@ def dump_json(data: Any) -> str:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
+def dump_compact_json(data: Any) -> str:
+    """One-line canonical JSON for `data` (keys in the order given, UTF-8, no final LF): a
+    line of NDJSON, or JSON embedded as a string in another document. U+2028 and U+2029 are
+    escaped: JSON allows them raw, but JavaScript and line-splitting readers break on them."""
+    text = orjson.dumps(data).decode()
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def yaml_artifact(
     path: str, data: Any, *, header: bool = True, without_dollars: bool = False
 ) -> Artifact:
@@ -107,6 +115,12 @@ def yaml_artifact(
 def json_artifact(path: str, data: Any) -> Artifact:
     """A JSON file (JSON has no comments: the MANIFEST marks it as generated)."""
     return Artifact(path, dump_json(data).encode())
+
+
+def ndjson_artifact(path: str, records: list[Any]) -> Artifact:
+    """A newline-delimited JSON file, one record per line (NDJSON has no comments: the
+    MANIFEST marks it as generated)."""
+    return Artifact(path, "".join(dump_compact_json(r) + "\n" for r in records).encode())
 
 
 def text_artifact(path: str, text: str) -> Artifact:

@@ -2,7 +2,8 @@
 
 Kept apart from the Grafana library so alert annotations can link to a panel (`viewPanel=id`)
 without importing it, and so the builder could be swapped. One dashboard per area, an
-overview with SLO status and an alert list, and the plan's extra dashboards.
+overview with SLO status and an alert list, the plan's extra dashboards, and a logs
+dashboard on the Elasticsearch data source when the plan has logging.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from eyewatch_gen.plan.log_fields import ERROR_LEVELS
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Metric, Plan
 from eyewatch_gen.plan.rules import format_number
@@ -20,8 +22,12 @@ from eyewatch_gen.promql.labels import label_matchers
 SEVERITY_COLOURS = {"P1": "red", "P2": "orange", "P3": "yellow", "P4": "blue"}
 GRID_WIDTH = 24
 OVERVIEW = "overview"
+LOGS = "logs"
 Threshold = tuple[float | None, str]
-PanelKind = Literal["row", "timeseries", "stat", "gauge", "alertlist"]
+PanelKind = Literal["row", "timeseries", "stat", "gauge", "alertlist", "logs"]
+Source = Literal["prometheus", "elasticsearch"]
+#: Lucene query for error events: error-level logs, or requests answered with a 5xx
+ERROR_QUERY = f"log.level:({' OR '.join(ERROR_LEVELS)}) OR http.response.status_code:[500 TO 599]"
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,8 @@ class PanelLayout:
     thresholds: tuple[Threshold, ...] = ()
     metric: str | None = None
     description: str = ""
+    source: Source = "prometheus"
+    group_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,8 @@ def layouts(plan: Plan) -> list[DashboardLayout]:
         result.append(
             _metrics_dashboard(plan, slug, extra.title, [*placed.get(slug, []), *extra.metrics])
         )
+    if plan.logging is not None:
+        result.append(_logs(plan))
     return result
 
 
@@ -163,6 +173,46 @@ def _overview(plan: Plan) -> DashboardLayout:
     grid.row("Firing alerts")
     grid.add("alertlist", "Firing and pending alerts", GRID_WIDTH, 10)
     return DashboardLayout(OVERVIEW, uid(plan, OVERVIEW), f"{plan.platform}: overview", grid.panels)
+
+
+def _logs(plan: Plan) -> DashboardLayout:
+    """Log volume by service and level, error volume by service, and the error logs
+    themselves, from the Elasticsearch data source (every log class)."""
+    grid = _Grid()
+    grid.row("Log volume")
+    grid.add(
+        "timeseries",
+        "Log volume by service and level",
+        GRID_WIDTH,
+        9,
+        query="*",
+        legend="{{term service.name}} {{term log.level}}",
+        source="elasticsearch",
+        group_by=("service.name", "log.level"),
+        description="Events per interval: a service that falls silent or floods shows here.",
+    )
+    grid.row("Errors")
+    grid.add(
+        "timeseries",
+        "Error events by service",
+        GRID_WIDTH,
+        8,
+        query=ERROR_QUERY,
+        legend="{{term service.name}}",
+        source="elasticsearch",
+        group_by=("service.name",),
+        description="Error-level logs and 5xx responses per interval.",
+    )
+    grid.add(
+        "logs",
+        "Error logs",
+        GRID_WIDTH,
+        12,
+        query=ERROR_QUERY,
+        source="elasticsearch",
+        description="The latest error-level logs and 5xx responses of every service.",
+    )
+    return DashboardLayout(LOGS, uid(plan, LOGS), f"{plan.platform}: logs", grid.panels, ("logs",))
 
 
 def _metrics_dashboard(plan: Plan, slug: str, title: str, names: list[str]) -> DashboardLayout:

@@ -30,6 +30,7 @@ TargetName = Literal[
     "elasticsearch",
     "filebeat",
     "elastalert",
+    "kibana",
     "logging-docs",
     "alerts-docs",
 ]
@@ -125,6 +126,12 @@ def _elastalert() -> Target:
     return elastalert
 
 
+def _kibana() -> Target:
+    from eyewatch_gen.targets import kibana
+
+    return kibana
+
+
 def _logging_docs() -> Target:
     from eyewatch_gen.targets import logging_docs
 
@@ -153,6 +160,7 @@ TARGETS: dict[TargetName, Callable[[], Target]] = {
     "elasticsearch": _elasticsearch,
     "filebeat": _filebeat,
     "elastalert": _elastalert,
+    "kibana": _kibana,
     "logging-docs": _logging_docs,
     "alerts-docs": _alerts_docs,
 }

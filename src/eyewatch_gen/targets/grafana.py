@@ -2,7 +2,9 @@
 `grafana/provisioning/{dashboards,datasources}.yml`.
 
 Dashboards are built with grafana-foundation-sdk (Grafana's own typed builders, schemaVersion
-42), the only module that imports it; the layout comes from `plan.dashboards`. Provisioning
+42), the only module that imports it; the layout comes from `plan.dashboards`. Metric panels
+query Prometheus, log panels the Elasticsearch data source (counts by terms over a date
+histogram, or the raw log lines). Provisioning
 format: https://grafana.com/docs/grafana/latest/administration/provisioning/
 """
 
@@ -13,8 +15,10 @@ from typing import Any
 import orjson
 from grafana_foundation_sdk.builders import common as common_builders
 from grafana_foundation_sdk.builders import dashboard as builders
-from grafana_foundation_sdk.builders import gauge, prometheus, stat, timeseries
+from grafana_foundation_sdk.builders import elasticsearch as es
+from grafana_foundation_sdk.builders import gauge, logs, prometheus, stat, timeseries
 from grafana_foundation_sdk.models import common, dashboard
+from grafana_foundation_sdk.models.elasticsearch import TermsOrder
 
 from eyewatch_gen.artifacts import Artifact, json_artifact, yaml_artifact
 from eyewatch_gen.plan.dashboards import DashboardLayout, PanelLayout, layouts
@@ -22,6 +26,7 @@ from eyewatch_gen.plan.model import Plan
 
 DASHBOARDS = "grafana/dashboards"
 PROMETHEUS = common.DataSourceRef(type_val="prometheus", uid="${datasource}")
+ELASTICSEARCH = common.DataSourceRef(type_val="elasticsearch", uid="${logs}")
 _PANELS: dict[str, Any] = {"timeseries": timeseries.Panel, "stat": stat.Panel, "gauge": gauge.Panel}
 
 
@@ -67,6 +72,8 @@ def _to_json(model: Any) -> Any:
 
 
 def _variables(board: DashboardLayout) -> list[Any]:
+    if "logs" in board.variables:
+        return [builders.DatasourceVariable("logs").label("Logs").type("elasticsearch")]
     result: list[Any] = [
         builders.DatasourceVariable("datasource").label("Data source").type("prometheus")
     ]
@@ -89,6 +96,8 @@ def _grid(panel: PanelLayout) -> dashboard.GridPos:
 
 
 def _panel(panel: PanelLayout) -> Any:
+    if panel.source == "elasticsearch":
+        return _log_panel(panel)
     if panel.kind == "alertlist":
         return (
             builders.Panel()
@@ -123,6 +132,64 @@ def _panel(panel: PanelLayout) -> Any:
             .placement(common.LegendPlacement.BOTTOM)
         )
     return builder
+
+
+def _log_panel(panel: PanelLayout) -> Any:
+    """A panel on the Elasticsearch data source: the raw lines, or counts over time."""
+    query = es.Dataquery().ref_id("A").query(panel.query).time_field("@timestamp")
+    if panel.kind == "logs":
+        return (
+            logs.Panel()
+            .id(panel.id)
+            .title(panel.title)
+            .description(panel.description)
+            .datasource(ELASTICSEARCH)
+            .grid_pos(_grid(panel))
+            .with_target(query.metrics([es.Logs().id("1")]).bucket_aggs([]))
+            .show_time(True)
+            .wrap_log_message(True)
+            .enable_log_details(True)
+            .sort_order(common.LogsSortOrder.DESCENDING)
+        )
+    buckets: list[Any] = [
+        es.Terms()
+        .field(name)
+        .id(str(i))
+        .settings(
+            es.ElasticsearchTermsSettings()
+            .size("10")
+            .order(TermsOrder.DESC)
+            .order_by("_count")
+            .min_doc_count("1")
+        )
+        for i, name in enumerate(panel.group_by, 2)
+    ]
+    buckets.append(
+        es.DateHistogram()
+        .field("@timestamp")
+        .id(str(len(buckets) + 2))
+        .settings(es.ElasticsearchDateHistogramSettings().interval("auto"))
+    )
+    query = query.metrics([es.Count().id("1")]).bucket_aggs(buckets)
+    if panel.legend:
+        query = query.alias(panel.legend)
+    return (
+        timeseries.Panel()
+        .id(panel.id)
+        .title(panel.title)
+        .description(panel.description)
+        .datasource(ELASTICSEARCH)
+        .grid_pos(_grid(panel))
+        .unit("short")
+        .min(0)
+        .with_target(query)
+        .legend(
+            common_builders.VizLegendOptions()
+            .show_legend(True)
+            .display_mode(common.LegendDisplayMode.LIST)
+            .placement(common.LegendPlacement.BOTTOM)
+        )
+    )
 
 
 def _target(panel: PanelLayout) -> prometheus.Dataquery:

@@ -20,6 +20,7 @@ REGEX = "plan/regex"
 MATCH_FIELD = "plan/match-field"
 BEATS_PORT = "plan/beats-port"
 PLAINTEXT_SHIPPING = "plan/plaintext-shipping"
+RESERVED_NAME = "plan/reserved-name"
 
 
 def _log_classes(plan: Plan, source: Source) -> Iterator[Problem]:
@@ -159,6 +160,20 @@ def _shipping(plan: Plan, source: Source) -> Iterator[Problem]:
         )
 
 
+def _logs_dashboard(plan: Plan, source: Source) -> Iterator[Problem]:
+    """With logging, Grafana gets a `logs` dashboard: no area or dashboard may take the slug."""
+    if plan.logging is None:
+        return
+    for section in ("areas", "dashboards"):
+        if "logs" in getattr(plan, section):
+            yield source.problem(
+                (section, "logs"),
+                "`logs` is the log dashboard's name when the plan has logging; rename this",
+                RESERVED_NAME,
+                key=True,
+            )
+
+
 CHECKS: tuple[Check, ...] = (
     _log_classes,
     _log_formats,
@@ -168,4 +183,5 @@ CHECKS: tuple[Check, ...] = (
     _multiline,
     _match_field,
     _shipping,
+    _logs_dashboard,
 )
