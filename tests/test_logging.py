@@ -13,8 +13,10 @@ from logstash_pipeline_parser import Pipeline
 from conftest import ROOT
 from eyewatch_gen.checks.logstash_syntax import parse_error
 from eyewatch_gen.checks.schemas import errors
+from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan import logstash
 from eyewatch_gen.plan.load import load_plan, load_plan_text
+from eyewatch_gen.plan.log_searches import FOCUS_AREAS
 from eyewatch_gen.problems import PlanError
 from eyewatch_gen.targets import elasticsearch
 from eyewatch_gen.targets import logstash as logstash_target
@@ -260,3 +262,18 @@ def test_envoy_duration_becomes_event_duration_in_nanoseconds() -> None:
     assert '"[event][duration]" => "%{[@metadata][duration_ms]}000000"' in conf
     assert '"[event][duration]" => "integer"' in conf
     assert parse_error(conf) is None
+
+
+def test_each_log_analysis_focus_area_names_a_search_panel_or_alert() -> None:
+    docs = next(a.content.decode() for a in render_all(DEFAULT) if a.path == "docs/logging.md")
+    table = docs.split("| Focus area | Where to look |")[1]
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[2].strip()
+        for line in table.strip().splitlines()[1:]
+    }
+    assert list(rows) == list(FOCUS_AREAS)
+    assert all(where != "-" for where in rows.values()), rows
+    assert "alert AuthenticationFailureBurst (P2)" in rows["security events"]
+    assert "alert ErrorLogSpike (P3)" in rows["error patterns"]
+    assert 'Kibana search "Slow requests (over 500ms)"' in rows["performance bottlenecks"]
+    assert 'Grafana panel "Log volume by service and level" (logs)' in rows["system health"]

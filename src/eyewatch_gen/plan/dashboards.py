@@ -51,6 +51,7 @@ class PanelLayout:
     description: str = ""
     source: Source = "prometheus"
     group_by: tuple[str, ...] = ()
+    focus: str = ""  # log panels: the log analysis focus area they serve
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ def _logs(plan: Plan) -> DashboardLayout:
         source="elasticsearch",
         group_by=("service.name", "log.level"),
         description="Events per interval: a service that falls silent or floods shows here.",
+        focus="system health",
     )
     grid.row("Errors")
     grid.add(
@@ -202,6 +204,7 @@ def _logs(plan: Plan) -> DashboardLayout:
         source="elasticsearch",
         group_by=("service.name",),
         description="Error-level logs and 5xx responses per interval.",
+        focus="error patterns",
     )
     grid.add(
         "logs",
@@ -211,6 +214,7 @@ def _logs(plan: Plan) -> DashboardLayout:
         query=ERROR_QUERY,
         source="elasticsearch",
         description="The latest error-level logs and 5xx responses of every service.",
+        focus="error patterns",
     )
     return DashboardLayout(LOGS, uid(plan, LOGS), f"{plan.platform}: logs", grid.panels, ("logs",))
 

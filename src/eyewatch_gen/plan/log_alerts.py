@@ -73,3 +73,14 @@ def condition(alert: LogAlert) -> str:
     if alert.kind == "new_value":
         return f"{events} with a {alert.field} not seen in {alert.lookback}"
     return f"any of the {events}"
+
+
+def focus(plan: Plan, alert: LogAlert) -> str:
+    """The log analysis focus area a log alert serves: security events for the security
+    class, error patterns for alerts on error levels or 5xx statuses, else system health."""
+    if plan.logging is not None and alert.log_class == plan.logging.security_class:
+        return "security events"
+    read = {*alert.where, *alert.group_by, alert.field or ""}
+    if {"log.level", "error.type", "http.response.status_code"} & read:
+        return "error patterns"
+    return "system health"

@@ -1,13 +1,29 @@
-"""The plan's logging as every log output sees it: data streams, policies, the catch-all class.
+"""The plan's logging as every log output sees it: data streams, policies, the catch-all class,
+and how each source's lines are joined into events.
 
 Logstash writes events to the data streams, Elasticsearch defines their policies and
-templates, the docs describe them; each reads the names from here, never from another target.
+templates, Filebeat joins lines, the docs describe them; each reads the names from here, never
+from another target.
 Data stream naming: https://www.elastic.co/guide/en/fleet/current/data-streams.html
 """
 
 from __future__ import annotations
 
-from eyewatch_gen.plan.model import Logging, Plan
+from dataclasses import dataclass
+
+from eyewatch_gen.plan.model import Logging, LogSource, Plan
+
+#: lines that continue a text event: indented lines (stack frames) and `Caused by:` (RE2)
+CONTINUATION = r"^[[:space:]]+|^Caused by:"
+
+
+@dataclass(frozen=True)
+class Joining:
+    """How a source's lines become events: lines matching `pattern` (or, with `negate`, not
+    matching it) are appended to the event before them."""
+
+    pattern: str
+    negate: bool
 
 
 def dataset(plan: Plan, log_class: str) -> str:
@@ -34,3 +50,13 @@ def unmatched_class(logging: Logging) -> str:
     """The class of events from services the plan does not list: `application` if declared,
     else the first class."""
     return "application" if "application" in logging.classes else next(iter(logging.classes))
+
+
+def joining(source: LogSource) -> Joining | None:
+    """How Filebeat joins `source`'s lines: the plan's start pattern, stack-trace continuation
+    lines for text (grok) logs, or None for formats with one event per line."""
+    if source.multiline is not None:
+        return Joining(source.multiline.start, negate=True)
+    if source.format == "grok":
+        return Joining(CONTINUATION, negate=False)
+    return None

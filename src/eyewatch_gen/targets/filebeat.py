@@ -19,6 +19,7 @@ from typing import Any
 
 from eyewatch_gen.artifacts import HEADER, Artifact, dump_yaml, yaml_artifact
 from eyewatch_gen.plan.log_fields import dotted
+from eyewatch_gen.plan.logging_view import joining
 from eyewatch_gen.plan.model import Logging, LogSource, Plan
 
 VERSION = "8.17"
@@ -28,8 +29,6 @@ CONFIGMAP = "filebeat/configmap.yaml"
 MOUNT = "/usr/share/filebeat/filebeat.yml"
 #: the container logs a node keeps, one symlink per container
 CONTAINER_LOGS = "/var/log/containers"
-#: lines that continue a text event: indented lines (stack frames) and `Caused by:`
-CONTINUATION = r"^[[:space:]]+|^Caused by:"
 
 
 def render(plan: Plan) -> list[Artifact]:
@@ -99,18 +98,12 @@ def _input(name: str, source: LogSource | None) -> dict[str, Any]:
 
 
 def _multiline(source: LogSource) -> dict[str, Any] | None:
-    """Filebeat's multiline parser for `source`: the plan's start pattern, or stack-trace
-    continuation lines for text (grok) logs; None for one-event-per-line formats."""
-    if source.multiline is not None:
-        return {
-            "type": "pattern",
-            "pattern": beats_literal(source.multiline.start),
-            "negate": True,
-            "match": "after",
-        }
-    if source.format == "grok":
-        return {"type": "pattern", "pattern": CONTINUATION, "negate": False, "match": "after"}
-    return None
+    """Filebeat's multiline parser for `source` (see `logging_view.joining`)."""
+    rule = joining(source)
+    if rule is None:
+        return None
+    pattern = beats_literal(rule.pattern)
+    return {"type": "pattern", "pattern": pattern, "negate": rule.negate, "match": "after"}
 
 
 def beats_literal(text: str) -> str:

@@ -1,10 +1,21 @@
-"""`docs/logging.md`: log sources, classes, retention and where each class is stored."""
+"""`docs/logging.md`: shipping, log sources, classes, retention, where each class is stored,
+and where to look for each of the monitoring plan's log analysis focus areas (saved searches,
+Grafana log panels, log alerts)."""
 
 from __future__ import annotations
 
 from eyewatch_gen.artifacts import Artifact, text_artifact
-from eyewatch_gen.plan.logging_view import data_stream, policy_name, unmatched_class
-from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.dashboards import LOGS, layouts
+from eyewatch_gen.plan.log_alerts import focus, log_rules
+from eyewatch_gen.plan.log_fields import dotted
+from eyewatch_gen.plan.log_searches import FOCUS_AREAS, saved_searches
+from eyewatch_gen.plan.logging_view import (
+    data_stream,
+    joining,
+    policy_name,
+    unmatched_class,
+)
+from eyewatch_gen.plan.model import LogSource, Plan
 from eyewatch_gen.templating import render_template
 
 PATH = "docs/logging.md"
@@ -38,6 +49,8 @@ def render(plan: Plan) -> list[Artifact]:
                 for r in s.drop
             )
             or "-",
+            "joined": _joined(s),
+            "container": s.container or "all",
         }
         for s in logging.sources
     ]
@@ -56,6 +69,32 @@ def render(plan: Plan) -> list[Artifact]:
                 unmatched_class=unmatched_class(logging),
                 security=logging.security,
                 security_class=logging.security_class,
+                selector=dotted(logging.match_field),
+                shipping=logging.shipping,
+                focus=_focus(plan),
             ),
         )
     ]
+
+
+def _joined(source: LogSource) -> str:
+    rule = joining(source)
+    if rule is None:
+        return "one event per line"
+    if rule.negate:
+        return f"a new event starts at `{rule.pattern}`"
+    return "stack traces (indented and `Caused by:` lines) joined"
+
+
+def _focus(plan: Plan) -> list[dict[str, str]]:
+    """Per focus area: the saved searches, Grafana log panels and log alerts that serve it."""
+    found: dict[str, list[str]] = {area: [] for area in FOCUS_AREAS}
+    for search in saved_searches(plan):
+        found[search.focus].append(f'Kibana search "{search.title}"')
+    for board in layouts(plan):
+        for panel in board.panels if board.slug == LOGS else []:
+            if panel.focus:
+                found[panel.focus].append(f'Grafana panel "{panel.title}" ({board.slug})')
+    for rule in log_rules(plan):
+        found[focus(plan, rule.alert)].append(f"alert {rule.name} ({rule.alert.severity})")
+    return [{"area": area, "where": "; ".join(items) or "-"} for area, items in found.items()]
