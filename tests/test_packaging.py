@@ -33,7 +33,7 @@ def test_wheel_contains_every_template_and_schema(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = [
         p.relative_to(PACKAGE.parent).as_posix()
-        for pattern in ("templates/**/*.j2", "schemas/*.json", "py.typed")
+        for pattern in ("templates/**/*.j2", "schemas/*.json", "schemas/*.yaml", "py.typed")
         for p in PACKAGE.glob(pattern)
     ]
     assert len(shipped) > 15
