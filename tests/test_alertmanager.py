@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from conftest import MINIMAL, ROOT, require_tool
+from eyewatch_gen.checks.amtool import route_arguments
 from eyewatch_gen.plan.load import load_plan, load_plan_text
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.targets import alertmanager, oncall, routing_tests
@@ -120,7 +121,7 @@ def _route_test(
             "test",
             f"--config.file={config}",
             f"--verify.receivers={','.join(receivers)}",
-            *(f"{k}={v}" for k, v in labels.items()),
+            *route_arguments(labels),
         ],
         capture_output=True,
         text=True,

@@ -15,9 +15,9 @@ from eyewatch_gen.checks import tools
 from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.catalog import rule_groups
-from eyewatch_gen.plan.checks.jobs import metric_job
 from eyewatch_gen.plan.load import load_plan, load_plan_text
 from eyewatch_gen.plan.rules import AlertingRule
+from eyewatch_gen.plan.scraping import metric_job
 from eyewatch_gen.problems import PlanError
 from eyewatch_gen.promql.windows import range_windows
 from eyewatch_gen.targets.blackbox import module
@@ -90,7 +90,7 @@ def test_the_generated_tests_fire_on_all_down_and_on_no_series(tmp_path: Path) -
 
 
 SVC_APP = f"{M}service_label_app_kubernetes_io_name"
-SVC_PORT = f"{M}endpoint_port_name"
+SVC_PORT = f"{M}endpointslice_port_name"  # role endpointslice: Prometheus 3's default
 KUBE_PROMETHEUS = {
     "node-exporter": {SVC_APP: "node-exporter", SVC_PORT: "https"},
     "kube-state-metrics": {SVC_APP: "kube-state-metrics", SVC_PORT: "https-main"},
@@ -109,7 +109,7 @@ def test_discovery_keeps_kube_prometheus_and_the_helm_chart(job: str) -> None:
     assert kube_prometheus is not None and kube_prometheus["__scheme__"] == "https"
     assert chart is not None and chart["__scheme__"] == "http"
     assert kube_prometheus["job"] == chart["job"] == job
-    self_metrics = {**KUBE_PROMETHEUS[job], f"{M}endpoint_port_name": "https-self"}
+    self_metrics = {**KUBE_PROMETHEUS[job], SVC_PORT: "https-self"}
     assert job != "kube-state-metrics" or _relabel(scrape, self_metrics) is None
 
 

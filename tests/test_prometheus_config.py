@@ -12,8 +12,8 @@ from conftest import ROOT, require_tool
 from eyewatch_gen.checks import blackbox, prometheus_config
 from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan.catalog import rule_groups
-from eyewatch_gen.plan.checks.jobs import metric_job
 from eyewatch_gen.plan.load import load_plan, load_plan_text
+from eyewatch_gen.plan.scraping import metric_job
 from eyewatch_gen.problems import PlanError
 from eyewatch_gen.targets.prometheus_config import config
 from eyewatch_gen.writer import write_tree

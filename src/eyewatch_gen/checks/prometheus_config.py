@@ -3,8 +3,11 @@
 promtool opens every referenced credentials and CA file, and Debian's promtool 2.42 is built
 without Kubernetes service discovery (`field kubernetes_sd_configs not found`). So the check
 runs on a copy in a temporary directory where referenced files are empty stand-ins and each
-`kubernetes_sd_configs` block is replaced by a static placeholder target; everything else
-(relabelling, intervals, rule files, alerting, remote_write) is checked as written.
+`kubernetes_sd_configs` block is replaced by a static placeholder target; Prometheus 3 fields
+that a 2.x promtool does not know (`fallback_scrape_protocol`, whose values the plan model
+allows only from Prometheus's list) are left out of the copy when the local promtool is 2.x.
+Everything else (relabelling, intervals, rule files, alerting, remote_write) is checked as
+written.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ CONFIG = "prometheus/prometheus.yml"
 TOOLS = ("promtool",)
 CHECK_CONFIG = "prometheus-config/check"
 RULES = (CHECK_CONFIG,)
+_NEWER_KEYS = ("fallback_scrape_protocol",)
 _FILE_KEYS = (
     "ca_file",
     "cert_file",
@@ -40,7 +44,7 @@ def run(out: Path, plan: Plan) -> list[Problem]:
     if not config.is_file():
         return []
     with tempfile.TemporaryDirectory(prefix="eyewatch-promcfg-") as scratch:
-        copy = checkable_copy(config, Path(scratch))
+        copy = checkable_copy(config, Path(scratch), tools.version("promtool"))
         result = tools.run("promtool", "check", "config", copy)
     if result.returncode == 0:
         return []
@@ -48,30 +52,33 @@ def run(out: Path, plan: Plan) -> list[Problem]:
     return [Problem.in_file(CONFIG, message[-500:], CHECK_CONFIG)]
 
 
-def checkable_copy(config: Path, scratch: Path) -> Path:
-    """Copy prometheus.yml and its rule files into `scratch`, ready for promtool."""
+def checkable_copy(config: Path, scratch: Path, promtool: tuple[int, ...]) -> Path:
+    """Copy prometheus.yml and its rule files into `scratch`, ready for promtool of release
+    `promtool`."""
     data = yaml.safe_load(config.read_text())
     shutil.copytree(config.parent / "rules", scratch / "rules")
     stand_ins = scratch / "stand-ins"
     stand_ins.mkdir()
-    _rewrite(data, stand_ins)
+    _rewrite(data, stand_ins, _NEWER_KEYS if promtool < (3,) else ())
     target = scratch / "prometheus.yml"
     target.write_text(yaml.safe_dump(data, sort_keys=False))
     return target
 
 
-def _rewrite(node: Any, stand_ins: Path) -> None:
+def _rewrite(node: Any, stand_ins: Path, unknown: tuple[str, ...]) -> None:
     if isinstance(node, dict):
         if "kubernetes_sd_configs" in node:
             del node["kubernetes_sd_configs"]
             node["static_configs"] = [{"targets": ["kubernetes-sd.invalid:443"]}]
+        for key in unknown:
+            node.pop(key, None)
         for key, value in node.items():
             if key in _FILE_KEYS and isinstance(value, str):
                 stand_in = stand_ins / value.strip("/").replace("/", "_")
                 stand_in.touch()
                 node[key] = str(stand_in)
             else:
-                _rewrite(value, stand_ins)
+                _rewrite(value, stand_ins, unknown)
     elif isinstance(node, list):
         for item in node:
-            _rewrite(item, stand_ins)
+            _rewrite(item, stand_ins, unknown)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from functools import cache
 from pathlib import Path
 
 from eyewatch_gen.problems import EyewatchError
@@ -50,3 +52,11 @@ def run(
         check=False,
         timeout=timeout,
     )
+
+
+@cache
+def version(tool: str) -> tuple[int, ...]:
+    """The release of `tool` (`amtool, version 0.25.0` -> (0, 25, 0)); (0,) when unreadable."""
+    result = run(tool, "--version", timeout=60)
+    found = re.search(r"version (\d+)\.(\d+)\.(\d+)", result.stdout + result.stderr)
+    return tuple(int(part) for part in found.groups()) if found else (0,)

@@ -114,6 +114,7 @@ def _redirect(receiver: Receiver, sink: str, secret: str) -> Receiver:
             replace(
                 n,
                 url=f"{sink}/{name}/webhook-{i}",
+                url_file=None,
                 credentials_file=secret if n.credentials_file else None,
             )
             for i, n in enumerate(receiver.webhooks)

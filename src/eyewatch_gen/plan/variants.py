@@ -89,6 +89,8 @@ def _moved(plan: Plan, name: str, path: Path) -> Path | None:
             log_class in env.retention
         ):
             return (*at, "retention", log_class, *rest)
+        case ("prometheus", "external_labels", str(label)) if label in env.external_labels:
+            return (*at, "external_labels", label)
     return None
 
 

@@ -3,7 +3,8 @@
 The alerting view of the plan (`plan/alerting`) written in Alertmanager's format: receivers per
 level (and per team override), a route tree on `severity` with timings from the level's
 response time, inhibit rules, and maintenance windows as `time_intervals`. Secrets appear only
-as `*_file` paths. Targets Alertmanager 0.25 (no webhook `url_file` there).
+as `*_file` paths. Valid for Alertmanager 0.25 and later; a webhook `url_file` (0.26+) is
+written only when the plan gives one, which it may only for `versions.alertmanager` >= 0.26.
 Format: https://prometheus.io/docs/alerting/latest/configuration/
 """
 
@@ -162,7 +163,10 @@ def _opsgenie(item: Opsgenie) -> dict[str, Any]:
 
 
 def _webhook(item: Webhook) -> dict[str, Any]:
-    data: dict[str, Any] = {"url": item.url, "send_resolved": item.send_resolved}
+    data: dict[str, Any] = (
+        {"url": item.url} if item.url is not None else {"url_file": item.url_file}
+    )
+    data["send_resolved"] = item.send_resolved
     if item.credentials_file:
         data["http_config"] = {
             "authorization": {"type": "Bearer", "credentials_file": item.credentials_file}

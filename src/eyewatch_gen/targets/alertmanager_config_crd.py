@@ -127,7 +127,13 @@ def _opsgenie(item: Opsgenie, secret: str) -> dict[str, Any]:
 
 
 def _webhook(item: Webhook, secret: str) -> dict[str, Any]:
-    result: dict[str, Any] = {"url": item.url, "sendResolved": item.send_resolved}
+    """A `url_file` becomes `urlSecret`: the operator reads the URL from the Secret."""
+    result: dict[str, Any] = (
+        {"url": item.url}
+        if item.url is not None
+        else {"urlSecret": _secret(secret, item.url_file or "")}
+    )
+    result["sendResolved"] = item.send_resolved
     if item.credentials_file:
         result["httpConfig"] = {
             "authorization": {

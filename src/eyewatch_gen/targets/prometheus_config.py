@@ -15,6 +15,7 @@ from eyewatch_gen.layout import rules_path
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Job, KubernetesDiscovery, Plan, Probe, RemoteWrite
 from eyewatch_gen.plan.probes import probes_by_module
+from eyewatch_gen.plan.scraping import discovery_role
 
 PATH = "prometheus/prometheus.yml"
 _META = "__meta_kubernetes_"
@@ -62,11 +63,13 @@ def _job_configs(plan: Plan) -> list[dict[str, Any]]:
     for name, job in plan.jobs.items():
         for index, path in enumerate(job.metrics_paths):
             suffix = "" if index == 0 else "-" + path.strip("/").replace("/", "-")
-            configs.append(_scrape_config(f"{name}{suffix}", name, job, path))
+            configs.append(_scrape_config(plan, f"{name}{suffix}", name, job, path))
     return configs
 
 
-def _scrape_config(config_name: str, job_name: str, job: Job, path: str) -> dict[str, Any]:
+def _scrape_config(
+    plan: Plan, config_name: str, job_name: str, job: Job, path: str
+) -> dict[str, Any]:
     data: dict[str, Any] = {"job_name": config_name}
     if job.interval:
         data["scrape_interval"] = job.interval
@@ -74,6 +77,8 @@ def _scrape_config(config_name: str, job_name: str, job: Job, path: str) -> dict
         data["scrape_timeout"] = job.timeout
     data["metrics_path"] = path
     data["scheme"] = "http" if job.scheme == "by-port" else job.scheme
+    if job.fallback_scrape_protocol:
+        data["fallback_scrape_protocol"] = job.fallback_scrape_protocol
     if job.honor_labels:
         data["honor_labels"] = True
     tls: dict[str, Any] = {"ca_file": job.ca_file} if job.ca_file else {}
@@ -84,11 +89,12 @@ def _scrape_config(config_name: str, job_name: str, job: Job, path: str) -> dict
     if job.bearer_token_file:
         data["authorization"] = {"type": "Bearer", "credentials_file": job.bearer_token_file}
     if job.kubernetes is not None:
-        data["kubernetes_sd_configs"] = [_discovery(job.kubernetes)]
-        target_labels = [] if job.honor_labels else _kubernetes_labels(job.kubernetes)
-        scheme = _scheme_by_port(job.kubernetes) if job.scheme == "by-port" else []
+        role = discovery_role(plan, job.kubernetes)
+        data["kubernetes_sd_configs"] = [_discovery(role, job.kubernetes)]
+        target_labels = [] if job.honor_labels else _kubernetes_labels(role)
+        scheme = _scheme_by_port(role) if job.scheme == "by-port" else []
         data["relabel_configs"] = [
-            *_keep(job.kubernetes),
+            *_keep(role, job.kubernetes),
             *scheme,
             *target_labels,
             *_job_labels(job_name),
@@ -99,8 +105,8 @@ def _scrape_config(config_name: str, job_name: str, job: Job, path: str) -> dict
     return data
 
 
-def _discovery(discovery: KubernetesDiscovery) -> dict[str, Any]:
-    data: dict[str, Any] = {"role": discovery.role}
+def _discovery(role: str, discovery: KubernetesDiscovery) -> dict[str, Any]:
+    data: dict[str, Any] = {"role": role}
     if discovery.namespaces:
         data["namespaces"] = {"names": list(discovery.namespaces)}
     return data
@@ -109,35 +115,37 @@ def _discovery(discovery: KubernetesDiscovery) -> dict[str, Any]:
 _PORT_NAME = {
     "pod": "pod_container_port_name",
     "endpoints": "endpoint_port_name",
+    "endpointslice": "endpointslice_port_name",
     "service": "service_port_name",
 }
 _APP_NAME = {
     "pod": "pod_label_app_kubernetes_io_name",
     "endpoints": "service_label_app_kubernetes_io_name",
+    "endpointslice": "service_label_app_kubernetes_io_name",
     "service": "service_label_app_kubernetes_io_name",
 }
 
 
-def _keep(discovery: KubernetesDiscovery) -> list[dict[str, Any]]:
+def _keep(role: str, discovery: KubernetesDiscovery) -> list[dict[str, Any]]:
     rules = []
     if discovery.service:
         rules.append(_keep_rule(f"{_META}service_name", discovery.service))
-    if discovery.app and discovery.role in _APP_NAME:
-        rules.append(_keep_rule(f"{_META}{_APP_NAME[discovery.role]}", discovery.app))
-    if discovery.port and discovery.role in _PORT_NAME:
-        rules.append(_keep_rule(f"{_META}{_PORT_NAME[discovery.role]}", discovery.port))
+    if discovery.app and role in _APP_NAME:
+        rules.append(_keep_rule(f"{_META}{_APP_NAME[role]}", discovery.app))
+    if discovery.port and role in _PORT_NAME:
+        rules.append(_keep_rule(f"{_META}{_PORT_NAME[role]}", discovery.port))
     for label, value in sorted(discovery.labels.items()):
         rules.append(_keep_rule(f"{_META}pod_label_{label}", value))
     return rules
 
 
-def _scheme_by_port(discovery: KubernetesDiscovery) -> list[dict[str, Any]]:
+def _scheme_by_port(role: str) -> list[dict[str, Any]]:
     """https for ports named https* (kube-rbac-proxy), the configured http otherwise."""
-    if discovery.role not in _PORT_NAME:
+    if role not in _PORT_NAME:
         return []
     return [
         {
-            "source_labels": [f"{_META}{_PORT_NAME[discovery.role]}"],
+            "source_labels": [f"{_META}{_PORT_NAME[role]}"],
             "regex": "https.*",
             "target_label": "__scheme__",
             "replacement": "https",
@@ -149,16 +157,17 @@ def _keep_rule(source: str, regex: str) -> dict[str, Any]:
     return {"source_labels": [source], "regex": regex, "action": "keep"}
 
 
-def _kubernetes_labels(discovery: KubernetesDiscovery) -> list[dict[str, Any]]:
+def _kubernetes_labels(role: str) -> list[dict[str, Any]]:
     """namespace/pod/node/service labels, as the plan's queries (and kube-prometheus) use
-    them. A pod's `service` is its app.kubernetes.io/name; a pod without that label gets none
+    them; endpointslice targets carry the same pod and Service meta labels as endpoints ones.
+    A pod's `service` is its app.kubernetes.io/name; a pod without that label gets none
     from discovery, so a `service` label the application exports stays as it is."""
-    if discovery.role == "node":
+    if role == "node":
         return [{"source_labels": [f"{_META}node_name"], "target_label": "node"}]
     copies = [("namespace", "namespace"), ("pod_name", "pod")]
-    if discovery.role == "endpoints":
+    if role in ("endpoints", "endpointslice"):
         copies.append(("service_name", "service"))
-    if discovery.role == "pod":  # the app's name; an exported `service` label is kept
+    if role == "pod":  # the app's name; an exported `service` label is kept
         copies.append((_APP_NAME["pod"], "service"))
     return [
         {"source_labels": [f"{_META}{source}"], "target_label": target} for source, target in copies

@@ -124,7 +124,12 @@ def _pagerduty(data: Data) -> PagerDuty:
 
 def _webhook(data: Data) -> Webhook:
     authorization = data.get("http_config", {}).get("authorization", {})
-    return Webhook(data["url"], authorization.get("credentials_file"), _resolved(data))
+    return Webhook(
+        data.get("url"),
+        authorization.get("credentials_file"),
+        _resolved(data),
+        url_file=data.get("url_file"),
+    )
 
 
 def _resolved(data: Data, default: bool = True) -> bool:

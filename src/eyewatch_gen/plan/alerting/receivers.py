@@ -40,8 +40,12 @@ def _notifier(plan: Plan, name: str, level: str) -> Notifier:
         assert channel.api_key_file is not None
         return Opsgenie(channel.api_key_file, priority=level, channel=name)
     if channel.type == "webhook":
-        assert channel.url is not None
-        return Webhook(channel.url, credentials_file=channel.credentials_file, channel=name)
+        return Webhook(
+            channel.url,
+            credentials_file=channel.credentials_file,
+            channel=name,
+            url_file=channel.url_file,
+        )
     assert channel.to is not None
     return Email(channel.to, channel=name)
 

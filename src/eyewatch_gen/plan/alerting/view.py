@@ -171,12 +171,14 @@ class Opsgenie:
 
 @dataclass(frozen=True)
 class Webhook:
-    """A webhook POST, with a bearer token read from `credentials_file` when set."""
+    """A webhook POST to `url`, or to the URL read from `url_file` (Alertmanager 0.26+), with
+    a bearer token read from `credentials_file` when set."""
 
-    url: str
+    url: str | None
     credentials_file: str | None = None
     send_resolved: bool = True
     channel: str = ""
+    url_file: str | None = None
 
 
 @dataclass(frozen=True)

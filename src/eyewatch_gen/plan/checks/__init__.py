@@ -8,6 +8,7 @@ Iterable[Problem]` with constant rule ids. A new plan section brings a new modul
 from __future__ import annotations
 
 from eyewatch_gen.plan.checks import (
+    compatibility,
     environments,
     expressions,
     jobs,
@@ -35,6 +36,7 @@ CHECKS: tuple[Check, ...] = (
     *log_alerts.CHECKS,
     *jobs.CHECKS,
     *environments.CHECKS,
+    *compatibility.CHECKS,
 )
 
 

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from eyewatch_gen.plan import availability, durations
 from eyewatch_gen.plan.checks.common import DUPLICATE_NAME, UNKNOWN_AREA, Check, dangling
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.scraping import discovery_role, metric_job
 from eyewatch_gen.plan.source import Source
 from eyewatch_gen.plan.validate import suggest
 from eyewatch_gen.problems import Problem
-from eyewatch_gen.promql.selectors import first_equality
 from eyewatch_gen.promql.windows import range_windows
 
 UNDECLARED_JOB = "plan/undeclared-job"
@@ -20,14 +20,6 @@ PROBE = "plan/probe"
 DISCOVERY = "plan/discovery"
 AVAILABILITY = "plan/availability"
 SLO_WINDOW = "plan/slo-window"
-
-
-def metric_job(plan: Plan, name: str) -> str | None:
-    """The scrape job providing metric `name`: its `job`, else the job="..." it selects."""
-    metric = plan.metrics[name]
-    if metric.job:
-        return metric.job
-    return first_equality(metric.expr, "job")
 
 
 def _metric_jobs(plan: Plan, source: Source) -> Iterator[Problem]:
@@ -86,19 +78,19 @@ def _probes(plan: Plan, source: Source) -> Iterator[Problem]:
 def _discovery(plan: Plan, source: Source) -> Iterator[Problem]:
     """Options that only some kinds of discovery can honour."""
     for name, job in plan.jobs.items():
-        role = job.kubernetes.role if job.kubernetes else None
-        if job.scheme == "by-port" and role not in ("pod", "endpoints", "service"):
+        role = discovery_role(plan, job.kubernetes) if job.kubernetes else None
+        if job.scheme == "by-port" and role not in ("pod", "endpoints", "endpointslice", "service"):
             yield source.problem(
                 ("jobs", name, "scheme"),
-                "by-port needs Kubernetes discovery with role pod, endpoints or service "
-                "(it reads the discovered port's name); use http or https",
+                "by-port needs Kubernetes discovery with role pod, endpoints, endpointslice or "
+                "service (it reads the discovered port's name); use http or https",
                 DISCOVERY,
             )
         if job.kubernetes and job.kubernetes.app and role == "node":
             yield source.problem(
                 ("jobs", name, "kubernetes", "app"),
                 "nodes have no app.kubernetes.io/name label; app goes with role pod, "
-                "endpoints or service",
+                "endpoints, endpointslice or service",
                 DISCOVERY,
             )
 

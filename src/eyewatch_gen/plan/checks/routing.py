@@ -56,11 +56,15 @@ def _webhook_urls(plan: Plan, source: Source) -> Iterator[Problem]:
         parts = urlsplit(channel.url)
         secret_query = [k for k, _ in parse_qsl(parts.query) if _SECRET_QUERY.search(k)]
         if parts.username or parts.password or secret_query:
+            fix = (
+                "put the whole URL in a file and name it in url_file, or the token in a file "
+                "named in credentials_file"
+                if plan.versions.has("webhook-url-file")
+                else "put the token in a file and name it in credentials_file"
+            )
             yield source.problem(
                 ("channels", name, "url"),
-                "the URL carries credentials "
-                "(user:password@ or a token in the query); put the token in "
-                "a file and name it in credentials_file",
+                f"the URL carries credentials (user:password@ or a token in the query); {fix}",
                 SECRET,
             )
 

@@ -34,7 +34,12 @@ from eyewatch_gen.plan.model.logging import (
     Shipping,
     ShippingTls,
 )
-from eyewatch_gen.plan.model.outputs import KubernetesOutput, Outputs, ThanosOutput
+from eyewatch_gen.plan.model.outputs import (
+    KubernetesOutput,
+    OperatorAlertmanager,
+    Outputs,
+    ThanosOutput,
+)
 from eyewatch_gen.plan.model.plan import Area, Plan
 from eyewatch_gen.plan.model.routing import (
     Channel,
@@ -57,6 +62,7 @@ from eyewatch_gen.plan.model.scrape import (
     RemoteWrite,
 )
 from eyewatch_gen.plan.model.slos import Slo, SloAlerting, SloFixture, SloSli, TrafficStopped
+from eyewatch_gen.plan.model.versions import Versions
 from eyewatch_gen.plan.model.windows import MaintenanceWindow, TimeRange
 
 __all__ = [
@@ -92,6 +98,7 @@ __all__ = [
     "Model",
     "Multiline",
     "OnCall",
+    "OperatorAlertmanager",
     "Outputs",
     "PanelSpec",
     "Plan",
@@ -116,4 +123,5 @@ __all__ = [
     "ThanosOutput",
     "TimeRange",
     "TrafficStopped",
+    "Versions",
 ]

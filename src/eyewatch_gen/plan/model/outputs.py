@@ -9,6 +9,34 @@ from pydantic import Field
 from eyewatch_gen.plan.fields import Slug
 from eyewatch_gen.plan.model.base import Model
 
+OperatorMode = Literal[
+    "configuration", "None", "OnNamespaceExceptForAlertmanagerNamespace", "OnNamespace"
+]
+
+
+class OperatorAlertmanager(Model):
+    """The Prometheus Operator `Alertmanager` resource that loads the AlertmanagerConfig
+    object, and how. `kubernetes/alertmanager-patch.yaml` holds the setting each mode needs."""
+
+    name: Slug = Field(
+        "main",
+        description="Name of the Alertmanager resource (kube-prometheus: main; "
+        "kube-prometheus-stack: <release>-alertmanager).",
+    )
+    namespace: Slug | None = Field(
+        None, description="Its namespace (default: the object's, outputs.kubernetes.namespace)."
+    )
+    mode: OperatorMode = Field(
+        "configuration",
+        description="configuration: the Alertmanager names the object in "
+        "spec.alertmanagerConfiguration and it is the whole configuration, routed exactly as "
+        "alertmanager.yml. None / OnNamespaceExceptForAlertmanagerNamespace: the object is "
+        "merged into the configuration with that alertmanagerConfigMatcherStrategy (every "
+        "alert passes through it, then on to the base configuration's routes). OnNamespace "
+        "(the operator's default): only alerts labelled namespace=<the object's namespace> "
+        "reach it; a plan error when any alert of the plan would not.",
+    )
+
 
 class KubernetesOutput(Model):
     """PrometheusRule (and AlertmanagerConfig) objects for the Prometheus Operator."""
@@ -20,6 +48,10 @@ class KubernetesOutput(Model):
     )
     alertmanager_config: bool = Field(
         False, description="Also render the routing as an AlertmanagerConfig object."
+    )
+    alertmanager: OperatorAlertmanager = Field(
+        default_factory=OperatorAlertmanager,
+        description="The Alertmanager resource that loads the AlertmanagerConfig object.",
     )
     secret: Slug = Field(
         "alertmanager-secrets",

@@ -17,6 +17,7 @@ from eyewatch_gen.plan.model.outputs import Outputs
 from eyewatch_gen.plan.model.routing import Channel, Inhibition, OnCall, Severities, Smtp, Team
 from eyewatch_gen.plan.model.scrape import Job, Probe, ProbeAlerting, PrometheusServer
 from eyewatch_gen.plan.model.slos import Slo
+from eyewatch_gen.plan.model.versions import Versions
 from eyewatch_gen.plan.model.windows import MaintenanceWindow
 
 
@@ -41,6 +42,11 @@ class Plan(Model):
     include: list[str] = Field(
         default_factory=list,
         description="Team files to merge in, relative to the plan: plan.d/*.yaml.",
+    )
+    versions: Versions = Field(
+        default_factory=Versions,
+        description="Releases of Prometheus, Alertmanager and the Prometheus Operator the team "
+        "runs (default: current releases).",
     )
     areas: dict[Slug, Area]
     severities: Severities

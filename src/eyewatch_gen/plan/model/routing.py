@@ -55,6 +55,11 @@ class Channel(Model):
         None,
         description="webhook: endpoint URL, without credentials (they go in credentials_file).",
     )
+    url_file: SecretFile | None = Field(
+        None,
+        description="webhook: file holding the whole endpoint URL, for URLs that carry a "
+        "token (Alertmanager 0.26+; instead of url).",
+    )
     credentials_file: SecretFile | None = Field(
         None, description="webhook: file holding the bearer token sent as Authorization."
     )
@@ -70,16 +75,18 @@ class Channel(Model):
         required = {
             "pagerduty": ("routing_key_file",),
             "opsgenie": ("api_key_file",),
-            "webhook": ("url",),
+            "webhook": ("url",) if self.url_file is None else ("url_file",),
             "email": ("to",),
         }[self.type]
         missing = [name for name in required if getattr(self, name) is None]
         if missing:
             raise ValueError(f"a {self.type} channel needs {', '.join(missing)}")
+        if self.url is not None and self.url_file is not None:
+            raise ValueError("give the webhook's url or its url_file, not both")
         allowed = (
             set(required)
             | {"type", "service", "pages"}
-            | ({"credentials_file"} if self.type == "webhook" else set())
+            | ({"url", "url_file", "credentials_file"} if self.type == "webhook" else set())
         )
         foreign = sorted(n for n in self.model_fields_set if n not in allowed)
         if foreign:

@@ -9,19 +9,34 @@ from pydantic import Field, model_validator
 from eyewatch_gen.plan.fields import Duration, LabelName, Level, SecretFile, Slug, Url
 from eyewatch_gen.plan.model.base import Model
 
+ScrapeProtocol = Literal[
+    "PrometheusText0.0.4",
+    "PrometheusText1.0.0",
+    "OpenMetricsText0.0.1",
+    "OpenMetricsText1.0.0",
+    "PrometheusProto",
+]
+
 
 class KubernetesDiscovery(Model):
     """How Prometheus finds a job's targets in Kubernetes (kubernetes_sd_configs)."""
 
-    role: Literal["node", "pod", "endpoints", "service"] = "endpoints"
+    role: Literal["node", "pod", "endpoints", "endpointslice", "service"] | None = Field(
+        None,
+        description="Default: endpointslice for Prometheus 3 (versions.prometheus), endpoints "
+        "before (Kubernetes deprecates the Endpoints API since 1.33).",
+    )
     namespaces: list[Slug] = Field(default_factory=list, description="Default: all.")
     service: str | None = Field(
-        None, description="endpoints: keep this Service's endpoints (a regular expression)."
+        None,
+        description="endpoints, endpointslice: keep this Service's endpoints (a regular "
+        "expression).",
     )
     app: str | None = Field(
         None,
         description="Keep targets whose app.kubernetes.io/name label (of the Service for "
-        "endpoints and service, of the pod for pod) matches this regular expression: the "
+        "endpoints, endpointslice and service, of the pod for pod) matches this regular "
+        "expression: the "
         "same in every install, unlike Service names that carry a Helm release.",
     )
     port: str | None = Field(
@@ -63,6 +78,11 @@ class Job(Model):
         "self-signed one; kube-prometheus's own ServiceMonitors skip verification too).",
     )
     runbook: Url | None = Field(None, description="Runbook of the job's scrape alerts.")
+    fallback_scrape_protocol: ScrapeProtocol | None = Field(
+        None,
+        description="Prometheus 3 fails a scrape whose Content-Type is missing or unknown; "
+        "this protocol is used instead (application exporters: PrometheusText0.0.4).",
+    )
     honor_labels: bool = Field(
         False,
         description="Keep the target's own namespace/pod labels (kube-state-metrics, federation).",
