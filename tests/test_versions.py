@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from conftest import MINIMAL, ROOT, require_tool
-from eyewatch_gen.checks import amtool, prometheus_config
+from eyewatch_gen.checks import amtool, prometheus_config, tools
 from eyewatch_gen.drill.configs import alertmanager_config
 from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan.load import load_plan, load_plan_text
@@ -137,7 +137,7 @@ def test_lint_checks_a_url_file_config_with_debian_amtool_0_25(url_file_tree: Pa
     is a stand-in url, and every routing test runs there."""
     tool = require_tool("amtool")
     deployed = url_file_tree / amtool.CONFIG
-    if amtool.tools.version("amtool") < (0, 26):
+    if tools.version("amtool") < (0, 26):
         as_written = subprocess.run(
             [tool, "check-config", deployed], capture_output=True, text=True, check=False
         )
