@@ -34,6 +34,13 @@ class AlertingRule:
     alert: Alert | None = None
     test: AlertTest | None = None
 
+    def example_labels(self) -> dict[str, str]:
+        """The labels the alert carries in its generated test: the series' labels, then the
+        rule's (templated values left out), and `alertname`."""
+        fixed = {k: v for k, v in self.labels.items() if "{{" not in v}
+        series = dict(self.test.labels) if self.test is not None else {}
+        return {**series, **fixed, "alertname": self.name}
+
 
 @dataclass(frozen=True)
 class RuleGroup:

@@ -87,6 +87,8 @@ def _route(route: Route) -> dict[str, Any]:
     ):
         if value is not None:
             data[key] = value
+    if route.continue_:
+        data["continue"] = True
     if route.mute_time_intervals:
         data["mute_time_intervals"] = list(route.mute_time_intervals)
     if route.routes:

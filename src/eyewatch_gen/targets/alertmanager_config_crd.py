@@ -1,11 +1,13 @@
 """The Alertmanager routing as a Prometheus Operator `AlertmanagerConfig` object
 (monitoring.coreos.com/v1alpha1): `kubernetes/alertmanagerconfig.yaml`, opt-in with
-`outputs.kubernetes.alertmanager_config`.
+`outputs.kubernetes.alertmanager_config`, and `kubernetes/alertmanager-patch.yaml`, the
+setting the `Alertmanager` resource needs so that the object routes every alert (by default
+the operator adds `namespace="<the object's namespace>"` to it: `plan/alerting/operator.py`).
 
 It is written from the same alerting view (`plan/alerting`) as `alertmanager/alertmanager.yml`,
 so the two cannot disagree. Files the plan references (routing keys, tokens, the SMTP
-password) become keys of one Kubernetes Secret (`outputs.kubernetes.secret`), named after the
-file.
+password, webhook URLs) become keys of one Kubernetes Secret (`outputs.kubernetes.secret`),
+named after the file.
 API: https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1alpha1.AlertmanagerConfig
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from eyewatch_gen.artifacts import Artifact, yaml_artifact
+from eyewatch_gen.artifacts import HEADER, Artifact, dump_yaml, yaml_artifact
 from eyewatch_gen.plan.alerting import (
     Email,
     InhibitRule,
@@ -27,24 +29,55 @@ from eyewatch_gen.plan.alerting import (
     TimeInterval,
     Webhook,
     alerting,
+    loading,
 )
+from eyewatch_gen.plan.alerting.operator import Loading
 from eyewatch_gen.plan.model import Plan
 
 PATH = "kubernetes/alertmanagerconfig.yaml"
+PATCH = "kubernetes/alertmanager-patch.yaml"
 
 
 def render(plan: Plan) -> list[Artifact]:
-    """The AlertmanagerConfig object, when the plan asks for it."""
-    spec = plan.outputs.kubernetes
-    if spec is None or not spec.alertmanager_config:
+    """The AlertmanagerConfig object and the Alertmanager patch, when the plan asks."""
+    how = loading(plan)
+    if how is None:
         return []
-    return [yaml_artifact(PATH, document(plan))]
+    return [yaml_artifact(PATH, document(plan)), _patch_artifact(how)]
+
+
+def patch(how: Loading) -> dict[str, Any]:
+    """The part of the Alertmanager resource that makes it load the object as `how` says."""
+    spec: dict[str, Any] = (
+        {"alertmanagerConfiguration": {"name": how.name}}
+        if how.mode == "configuration"
+        else {"alertmanagerConfigMatcherStrategy": {"type": how.mode}}
+    )
+    return {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "Alertmanager",
+        "metadata": {"name": how.alertmanager, "namespace": how.alertmanager_namespace},
+        "spec": spec,
+    }
+
+
+def _patch_artifact(how: Loading) -> Artifact:
+    usage = (
+        f"# Merge into the Alertmanager resource {how.alertmanager_namespace}/"
+        f"{how.alertmanager}: without it, the operator\n"
+        f"# routes only alerts labelled namespace={how.namespace} through {PATH}.\n"
+        f"#   kubectl -n {how.alertmanager_namespace} patch alertmanager {how.alertmanager} "
+        "--type merge --patch-file alertmanager-patch.yaml\n"
+        "# (Helm: the same keys under alertmanager.alertmanagerSpec in the chart's values.)\n"
+    )
+    return Artifact(PATCH, (HEADER + usage + dump_yaml(patch(how))).encode())
 
 
 def document(plan: Plan) -> dict[str, Any]:
     """The AlertmanagerConfig object as data."""
     spec = plan.outputs.kubernetes
-    assert spec is not None
+    how = loading(plan)
+    assert spec is not None and how is not None
     view = alerting(plan)
     smtp = view.global_.smtp
     body: dict[str, Any] = {
@@ -61,6 +94,10 @@ def document(plan: Plan) -> dict[str, Any]:
             "name": plan.platform,
             "namespace": spec.namespace,
             "labels": {"app.kubernetes.io/managed-by": "eyewatch-gen", **spec.labels},
+            "annotations": {
+                "eyewatch-gen/loaded-by": f"Alertmanager {how.alertmanager_namespace}/"
+                f"{how.alertmanager}, mode {how.mode} ({PATCH})"
+            },
         },
         "spec": body,
     }
@@ -84,6 +121,8 @@ def _route(route: Route) -> dict[str, Any]:
             result[key] = value
     if route.matchers:
         result["matchers"] = _matchers(route.matchers)
+    if route.continue_:
+        result["continue"] = True
     if route.routes:
         result["routes"] = [_route(child) for child in route.routes]
     return result

@@ -8,6 +8,7 @@ through the one route simulator, `Alerting.route` (`view.py`).
 
 from eyewatch_gen.plan.alerting.build import alerting
 from eyewatch_gen.plan.alerting.levels import LevelRoute, default_receiver, level_routes
+from eyewatch_gen.plan.alerting.operator import Loading, deployed, loading
 from eyewatch_gen.plan.alerting.parse import parse_config
 from eyewatch_gen.plan.alerting.view import (
     Alerting,
@@ -26,6 +27,7 @@ from eyewatch_gen.plan.alerting.view import (
     TimeRange,
     TimeSpec,
     Webhook,
+    deliveries,
     walk,
 )
 
@@ -35,6 +37,7 @@ __all__ = [
     "Global",
     "InhibitRule",
     "LevelRoute",
+    "Loading",
     "Matcher",
     "Notifier",
     "Opsgenie",
@@ -49,7 +52,10 @@ __all__ = [
     "Webhook",
     "alerting",
     "default_receiver",
+    "deliveries",
+    "deployed",
     "level_routes",
+    "loading",
     "parse_config",
     "walk",
 ]

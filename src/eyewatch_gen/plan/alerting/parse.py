@@ -58,6 +58,7 @@ def parse_route(data: Data) -> Route:
         repeat_interval=data.get("repeat_interval"),
         mute_time_intervals=_strings(data, "mute_time_intervals"),
         routes=tuple(parse_route(child) for child in data.get("routes", [])),
+        continue_=bool(data.get("continue", False)),
     )
 
 

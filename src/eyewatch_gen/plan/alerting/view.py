@@ -56,7 +56,9 @@ def all_match(matchers: Iterable[Matcher], labels: Labels) -> bool:
 @dataclass(frozen=True)
 class Route:
     """A node of the route tree; unset timings and receiver are inherited from the parent.
-    `mute_time_intervals` is not inherited (Alertmanager applies it to this node only)."""
+    `mute_time_intervals` is not inherited (Alertmanager applies it to this node only).
+    With `continue_` (`continue: true`), an alert this route takes goes on to the next
+    siblings too (eyewatch-gen never sets it; the Prometheus Operator does)."""
 
     matchers: tuple[Matcher, ...] = ()
     receiver: str | None = None
@@ -66,6 +68,7 @@ class Route:
     repeat_interval: str | None = None
     mute_time_intervals: tuple[str, ...] = ()
     routes: tuple[Route, ...] = ()
+    continue_: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,13 +94,27 @@ class Routed:
 
 
 def walk(route: Route, labels: Labels) -> Routed:
-    """Alertmanager's choice for `labels` (first matching child, depth first, no `continue`)."""
-    path: tuple[Route, ...] = (route,)
-    while True:
-        child = next((c for c in path[-1].routes if all_match(c.matchers, labels)), None)
-        if child is None:
-            return Routed(path)
-        path = (*path, child)
+    """Alertmanager's first choice for `labels` (first matching child, depth first): where
+    the alert lands when no route on the way has `continue`."""
+    return deliveries(route, labels)[0]
+
+
+def deliveries(route: Route, labels: Labels) -> tuple[Routed, ...]:
+    """Every route Alertmanager hands `labels` to, in order: depth first, the first matching
+    child, and the next ones too while the matching child has `continue`; the route itself
+    when no child matches. The root matches every alert."""
+    return _matched((route,), labels) or (Routed((route,)),)
+
+
+def _matched(path: tuple[Route, ...], labels: Labels) -> tuple[Routed, ...]:
+    found: list[Routed] = []
+    for child in path[-1].routes:
+        if not all_match(child.matchers, labels):
+            continue
+        found += _matched((*path, child), labels) or (Routed((*path, child)),)
+        if not child.continue_:
+            break
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -245,6 +262,10 @@ class Alerting:
     def route(self, labels: Labels) -> Routed:
         """Where an alert with `labels` goes (before inhibition and muting)."""
         return walk(self.root, labels)
+
+    def receivers_of(self, labels: Labels) -> tuple[str, ...]:
+        """Every receiver an alert with `labels` is sent to, `continue` followed."""
+        return tuple(routed.receiver for routed in deliveries(self.root, labels))
 
     def inhibited(self, target: Labels, others: Iterable[Labels]) -> bool:
         """Whether any of the `others` (firing alerts) silences `target`."""

@@ -14,6 +14,7 @@ from eyewatch_gen.plan.checks import (
     jobs,
     log_alerts,
     logging,
+    outputs,
     references,
     routing,
     templates,
@@ -37,9 +38,18 @@ CHECKS: tuple[Check, ...] = (
     *jobs.CHECKS,
     *environments.CHECKS,
     *compatibility.CHECKS,
+    *outputs.CHECKS,
 )
+
+
+#: checks that read the derived views (resolved rules, generated tests, the alerting view):
+#: they run once the checks above find no error, since the views assume a consistent plan.
+DERIVED: tuple[Check, ...] = (*outputs.DERIVED, *tests.DERIVED)
 
 
 def check_plan(plan: Plan, source: Source) -> list[Problem]:
     """Every cross-field problem in the plan, errors and warnings, sorted."""
-    return sorted(problem for check in CHECKS for problem in check(plan, source))
+    found = sorted(problem for check in CHECKS for problem in check(plan, source))
+    if any(problem.level == "error" for problem in found):
+        return found
+    return sorted([*found, *(problem for check in DERIVED for problem in check(plan, source))])

@@ -60,9 +60,9 @@ def _operator_strategy(plan: Plan, source: Source) -> Iterator[Problem]:
     spec = plan.outputs.kubernetes
     if spec is None or not spec.alertmanager_config:
         return
-    mode = spec.alertmanager.mode
-    if mode == "OnNamespaceExceptForAlertmanagerNamespace" and not plan.versions.has(
-        "alertmanager-namespace-strategy"
+    if (
+        spec.alertmanager.mode == "OnNamespaceExceptForAlertmanagerNamespace"
+        and not plan.versions.has("alertmanager-namespace-strategy")
     ):
         yield source.problem(
             ("outputs", "kubernetes", "alertmanager", "mode"),

@@ -87,3 +87,4 @@ def _falling(series_list: list[Series], v: float) -> Iterator[int]:
 
 
 CHECKS: tuple[Check, ...] = (_testable, _fixtures, _counters_grow)
+DERIVED: tuple[Check, ...] = ()

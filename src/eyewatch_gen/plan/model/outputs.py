@@ -26,15 +26,19 @@ class OperatorAlertmanager(Model):
     namespace: Slug | None = Field(
         None, description="Its namespace (default: the object's, outputs.kubernetes.namespace)."
     )
-    mode: OperatorMode = Field(
-        "configuration",
-        description="configuration: the Alertmanager names the object in "
-        "spec.alertmanagerConfiguration and it is the whole configuration, routed exactly as "
-        "alertmanager.yml. None / OnNamespaceExceptForAlertmanagerNamespace: the object is "
-        "merged into the configuration with that alertmanagerConfigMatcherStrategy (every "
-        "alert passes through it, then on to the base configuration's routes). OnNamespace "
-        "(the operator's default): only alerts labelled namespace=<the object's namespace> "
-        "reach it; a plan error when any alert of the plan would not.",
+    mode: OperatorMode | None = Field(
+        None,
+        description="How the Alertmanager loads the object. configuration: it names the "
+        "object in spec.alertmanagerConfiguration, which is then the whole configuration, "
+        "routed exactly as alertmanager.yml (keep the object out of its "
+        "alertmanagerConfigSelector, or it is merged a second time). None, "
+        "OnNamespaceExceptForAlertmanagerNamespace: its alertmanagerConfigMatcherStrategy; "
+        "the selected object is merged first into the base configuration and every alert "
+        "passes through it (then on to the base configuration's routes). OnNamespace (the "
+        "operator's default): only alerts labelled namespace=<the object's namespace> reach "
+        "it, a plan error when some alert of the plan would not. Unset: "
+        "OnNamespaceExceptForAlertmanagerNamespace (operator 0.84+, same namespace), else None; "
+        "kubernetes/alertmanager-patch.yaml holds the setting.",
     )
 
 
