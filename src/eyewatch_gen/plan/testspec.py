@@ -4,24 +4,29 @@ A threshold alert is tested through its metric's raw exporter series (`fixture`)
 gives them, otherwise at the recorded series. Values sit just on either side of the threshold:
 `v` is the value the metric must take, and each fixture series computes its sample from `v`.
 
-Series are fed the way exporters expose them: a labelled counter appears at its first
-increment, so one that does not move (or a counter fed the constant 0) is left out, not fed
-as zeros. Where the metric's range has an end at which a fixture counter vanishes while
-another still moves (a ratio's numerator absent, its denominator with traffic), the alert
-gets an extra case at that end: it must behave as the metric's value there.
+Samples come at the scrape interval of the jobs the test reads (`feed_seconds`), so a range
+window sees in the test what it sees in production, under Prometheus 2's left-closed and
+Prometheus 3's left-open windows alike. Series are fed the way exporters expose them: a
+labelled counter appears at its first increment, so one that does not move (or a counter fed
+the constant 0) is left out, not fed as zeros. Where the metric's range has an end at which
+a fixture counter vanishes while another still moves (a ratio's numerator absent, its
+denominator with traffic), the alert gets an extra case at that end: it must behave as the
+metric's value there.
 """
 
 from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import reduce
 from typing import Literal
 
 from eyewatch_gen.plan import arith, durations
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Plan, Series
+from eyewatch_gen.plan.scraping import metric_job, scrape_seconds
 from eyewatch_gen.promql.labels import parse_series, series_text
 from eyewatch_gen.promql.selectors import selectors
 from eyewatch_gen.promql.windows import offsets, range_windows
@@ -81,6 +86,38 @@ def unexported(series: Series, v: float) -> bool:
         return arith.evaluate(series.rate, v) == 0
     assert series.value is not None
     return name.endswith(COUNTER_SUFFIXES) and arith.evaluate(series.value, v) == 0
+
+
+def feed_seconds(plan: Plan, reads: Iterable[str]) -> float:
+    """How often a test reading `reads` gets samples: the scrape interval of the jobs behind
+    them (a metric's job, a `job="..."` selector), the finest if several, the global one if
+    none; made to divide a minute evenly (a 45s job is fed every 15s), as the test's minutes
+    are its clock."""
+    intervals = [scrape_seconds(plan, job) for job in feed_jobs(plan, reads)]
+    return reduce(math.gcd, (round(i * 1000) for i in intervals), 60_000) / 1000
+
+
+def feed_jobs(plan: Plan, reads: Iterable[str]) -> list[str | None]:
+    """The scrape jobs behind `reads`, by name; [None] (the global interval) for none."""
+    by_expr = _metric_by_expr(plan)
+    jobs: set[str | None] = set()
+    for expr in reads:
+        if expr in by_expr:
+            jobs.add(metric_job(plan, by_expr[expr]))
+        jobs |= {sel.equality("job") for sel in selectors(expr)} - {None}
+    return sorted(jobs, key=str) or [None]
+
+
+def step_text(seconds: float) -> str:
+    """A test's sample interval as promtool reads it: `15s`, `1m`, or `1500ms`."""
+    if seconds != int(seconds):
+        return f"{round(seconds * 1000)}ms"
+    return durations.format_seconds(seconds)
+
+
+@per_plan
+def _metric_by_expr(plan: Plan) -> dict[str, str]:
+    return {metric.expr: name for name, metric in plan.metrics.items()}
 
 
 def for_minutes(text: str) -> int:

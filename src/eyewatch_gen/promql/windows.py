@@ -29,3 +29,28 @@ def without_baselines(expr: str) -> str:
     """`expr` without offset windows (`[1h] offset 1d`) and offsets: the parts that look at
     the past and so delay nothing."""
     return _BASELINE.sub(" ", expr)
+
+
+_UNIT_MS = {"y": 31_536_000_000, "w": 604_800_000, "d": 86_400_000, "h": 3_600_000}
+_UNIT_MS |= {"m": 60_000, "s": 1_000, "ms": 1}
+
+
+def shortened(expr: str, by_ms: int) -> str:
+    """`expr` with every range (`[5m]`, the range of a subquery `[1h:5m]`) `by_ms`
+    milliseconds shorter. A left-closed Prometheus 2 then misses a sample exactly on a
+    window's left edge, as left-open Prometheus 3 does: `promtool` 2.x on shortened rules
+    emulates Prometheus 3's windows."""
+
+    def shorten(found: re.Match[str]) -> str:
+        parts = re.findall(r"(\d+)(ms|[ywdhms])", found.group(1))
+        if "".join(a + u for a, u in parts) != found.group(1):
+            return found.group(0)  # not a duration (a template placeholder)
+        left = sum(int(a) * _UNIT_MS[u] for a, u in parts) - by_ms
+        text = ""
+        for unit in ("d", "h", "m", "s", "ms"):
+            count, left = divmod(left, _UNIT_MS[unit])
+            text += f"{count}{unit}" if count else ""
+        whole = found.group(0)
+        return whole.replace(found.group(1), text or "0s", 1)
+
+    return _RANGE.sub(shorten, expr)

@@ -4,10 +4,13 @@ Every alert gets a quiet case (just on the safe side of its threshold), a firing
 the threshold for longer than `for`), where the timing is exact a pending case (past the
 threshold for less than `for`: no alert yet) and, where its fixture can leave a series out at
 an end of the metric's range, an absence case after a gap longer than every window (a fresh
-start: counters from 0, unexported series missing). Alerts that cannot see each other's
-series run side by side in one test group; the others go to the next group, so a file has as
-many groups as the most alerts reading one series (promtool's cost grows with the square of
-the number of groups). Format:
+start: counters from 0, unexported series missing). Samples come at the scrape interval of
+the jobs the alert reads (`testspec.feed_seconds`): a `[1m]` window over a job scraped every
+15s sees four samples, in the test as in production, whether the range is left-closed
+(Prometheus 2) or left-open (Prometheus 3). Alerts that cannot see each other's series and
+are fed at the same interval run side by side in one test group; the others go to the next
+group, so a file has about as many groups as the most alerts reading one series (promtool's
+cost grows with the square of the number of groups). Format:
 https://prometheus.io/docs/prometheus/latest/configuration/unit_testing_rules/
 """
 
@@ -23,7 +26,14 @@ from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Plan, Series
 from eyewatch_gen.plan.rules import AlertingRule
-from eyewatch_gen.plan.testspec import AlertTest, Phase, for_minutes, unexported
+from eyewatch_gen.plan.testspec import (
+    AlertTest,
+    Phase,
+    feed_seconds,
+    for_minutes,
+    step_text,
+    unexported,
+)
 from eyewatch_gen.promql.index import SelectorIndex, SeriesIndex
 from eyewatch_gen.promql.labels import parse_series, series_text
 from eyewatch_gen.promql.selectors import Selector, selectors
@@ -85,21 +95,28 @@ def _long_groups(plan: Plan, rules: list[AlertingRule]) -> list[dict[str, Any]]:
     for rule in rules:
         test = rule.test
         assert test is not None
-        footprint = _footprint(plan, test)
-        slot = next((r for r in rounds if r.admits(footprint)), None)
-        if slot is None:
-            slot = _Round()
-            rounds.append(slot)
-        slot.add(footprint)
+        slot = _slot(plan, rounds, test)
         step = LONG_STEP
         quiet_end = _round_up(test.settle + 1, step)
         settle = test.settle if test.firing_settle is None else test.firing_settle
         fire_end = quiet_end + _round_up(settle + for_minutes(rule.for_), step) + step
-        _fill(slot.series, test.quiet, 0, quiet_end)
-        _fill(slot.series, test.firing, quiet_end + 1, fire_end)
+        slot.fill(test.quiet, 0, quiet_end)
+        slot.fill(test.firing, quiet_end + 1, fire_end)
         slot.checks.append(_check(rule, quiet_end, []))
         slot.checks.append(_check(rule, fire_end, [_expected(rule, test, test.firing.v)]))
     return [_group_data(r) for r in rounds]
+
+
+def _slot(plan: Plan, rounds: list[_Round], test: AlertTest) -> _Round:
+    """The first group fed at the test's interval that admits it, else a new one."""
+    footprint = _footprint(plan, test)
+    step = feed_seconds(plan, test.reads)
+    slot = next((r for r in rounds if r.step == step and r.admits(footprint)), None)
+    if slot is None:
+        slot = _Round(step)
+        rounds.append(slot)
+    slot.add(footprint)
+    return slot
 
 
 def _round_up(minutes: int, step: int) -> int:
@@ -167,8 +184,10 @@ def _record_readers(plan: Plan) -> SelectorIndex:
 class _Round:
     """One promtool test group: tests that cannot see each other's series. A test clashes
     with the group when it feeds a series a test there selects (directly, or through a
-    record computed from it), or the other way round."""
+    record computed from it), or the other way round. Its series get a sample every `step`
+    seconds (a divisor of a minute)."""
 
+    step: float = 60.0
     fed: SeriesIndex = field(default_factory=SeriesIndex)
     produced: set[str] = field(default_factory=set)
     reads: SelectorIndex = field(default_factory=SelectorIndex)
@@ -201,19 +220,17 @@ class _Round:
         for sel in footprint.reads:
             self.reads.add(sel)
 
+    def fill(self, phase: Phase, start: int, end: int, *, fresh: bool = False) -> None:
+        """`phase` from minute `start` to the end of minute `end` (up to the next minute)."""
+        _fill(self.series, phase, start, end, round(60 / self.step), fresh=fresh)
+
 
 def _groups(plan: Plan, rules: list[AlertingRule]) -> list[dict[str, Any]]:
     rounds: list[_Round] = []
     for rule in rules:
         if rule.test is None:
             continue
-        footprint = _footprint(plan, rule.test)
-        slot = next((r for r in rounds if r.admits(footprint)), None)
-        if slot is None:
-            slot = _Round()
-            rounds.append(slot)
-        slot.add(footprint)
-        _schedule(rule, rule.test, slot)
+        _schedule(rule, rule.test, _slot(plan, rounds, rule.test))
     return [_group_data(r) for r in rounds]
 
 
@@ -224,8 +241,8 @@ def _schedule(rule: AlertingRule, test: AlertTest, slot: _Round) -> None:
     quiet_end = settle + 1
     fire_start = quiet_end + 1
     fire_end = last = fire_start + settle + hold + 1
-    _fill(slot.series, test.quiet, 0, quiet_end)
-    _fill(slot.series, test.firing, fire_start, fire_end)
+    slot.fill(test.quiet, 0, quiet_end)
+    slot.fill(test.firing, fire_start, fire_end)
     slot.checks.append(_check(rule, quiet_end, []))
     slot.checks.append(_check(rule, fire_end, [_expected(rule, test, test.firing.v)]))
     if hold and test.pending_at_raw:
@@ -234,12 +251,12 @@ def _schedule(rule: AlertingRule, test: AlertTest, slot: _Round) -> None:
         start = fire_end + max(settle, 5) + 2
         injected = Phase((_record_series(test),), test.firing.v)
         last = start + hold
-        _fill(slot.series, injected, start, last)
+        slot.fill(injected, start, last)
         slot.checks.append(_check(rule, start + (hold - 1) // 2, []))
     for absence in test.absences:  # after a gap no window reaches across: a fresh start
         start = last + max(settle, 5) + 2
         last = start + settle + hold + 1
-        _fill(slot.series, absence.phase, start, last, fresh=True)
+        slot.fill(absence.phase, start, last, fresh=True)
         expected = [_expected(rule, test, absence.phase.v)] if absence.fires else []
         slot.checks.append(_check(rule, last, expected))
 
@@ -249,28 +266,33 @@ def _record_series(test: AlertTest) -> Series:
     return Series(series=series_text(test.record, test.labels), value="v")
 
 
-def _fill(timeline: Timeline, phase: Phase, start: int, end: int, *, fresh: bool = False) -> None:
-    """Samples every minute from `start` to `end` inclusive; counters keep counting, unless
-    `fresh` (a restarted exporter: from 0). A series the exporter would not expose yet (a
-    counter that has not moved) stays missing."""
+def _fill(
+    timeline: Timeline, phase: Phase, start: int, end: int, per_minute: int, *, fresh: bool
+) -> None:
+    """`per_minute` samples a minute from minute `start` to the last sample before minute
+    `end + 1`; counters keep counting, unless `fresh` (a restarted exporter: from 0). A series
+    the exporter would not expose yet (a counter that has not moved) stays missing."""
+    first_index, stop = start * per_minute, (end + 1) * per_minute
     for series in phase.series:
         samples = timeline.setdefault(series.series, [])
-        samples.extend([None] * (end + 1 - len(samples)))
-        seen = not fresh and any(s is not None for s in samples[:start])
+        samples.extend([None] * (stop - len(samples)))
+        seen = not fresh and any(s is not None for s in samples[:first_index])
         if unexported(series, phase.v) and (series.value is not None or not seen):
             continue
         if series.value is not None:
             value = _tidy(arith.evaluate(series.value, phase.v))
-            samples[start : end + 1] = [value] * (end + 1 - start)
+            samples[first_index:stop] = [value] * (stop - first_index)
             continue
         assert series.rate is not None
-        step = arith.evaluate(series.rate, phase.v) * 60
+        step = arith.evaluate(series.rate, phase.v) * 60 / per_minute
         previous = (
-            0.0 if fresh else next((s for s in reversed(samples[:start]) if s is not None), 0.0)
+            0.0
+            if fresh
+            else next((s for s in reversed(samples[:first_index]) if s is not None), 0.0)
         )
-        first = 1 if start and not fresh else 0
-        samples[start : end + 1] = [
-            _tidy(previous + step * (i + first)) for i in range(end + 1 - start)
+        first = 1 if first_index and not fresh else 0
+        samples[first_index:stop] = [
+            _tidy(previous + step * (i + first)) for i in range(stop - first_index)
         ]
 
 
@@ -287,7 +309,7 @@ def _check(rule: AlertingRule, minute: int, expected: list[dict[str, Any]]) -> d
 
 def _group_data(slot: _Round) -> dict[str, Any]:
     return {
-        "interval": "1m",
+        "interval": step_text(slot.step),
         "input_series": [
             {"series": name, "values": notation(samples)}
             for name, samples in slot.series.items()

@@ -5,7 +5,8 @@ exported at all) has an error ratio of 0 in every window and its whole budget le
 Each case is its own test group, so every rate window sees only that case's traffic; the SLI
 is a ratio of two rates over the same samples, so even the 1d and 3d windows show the chosen
 error ratio after a few minutes. Series are fed as exporters expose them: a labelled counter
-that never moves is left out (see `testspec.unexported`).
+that never moves is left out (see `testspec.unexported`), at the scrape interval of the
+SLI's jobs (`testspec.feed_seconds`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from eyewatch_gen.plan import arith, gotemplate
 from eyewatch_gen.plan.model import Plan, Series, Slo
 from eyewatch_gen.plan.rules import AlertingRule
 from eyewatch_gen.plan.slo import AREA, SLI_WINDOWS, budget, slo_groups, slo_labels
-from eyewatch_gen.plan.testspec import unexported
+from eyewatch_gen.plan.testspec import feed_seconds, step_text, unexported
 from eyewatch_gen.promql.labels import series_text
 
 CHECK_AT = 10  # minutes: every SLI window has samples, and `for` is 0 for burn-rate alerts
@@ -35,9 +36,10 @@ def groups(plan: Plan) -> list[dict[str, Any]]:
             (2 * b, [ticket]),
             (min(20 * b, 1.0), [page, ticket]),
         )
-        result += [_case(slo, ratio, firing) for ratio, firing in cases]
+        step = feed_seconds(plan, [slo.sli.errors, slo.sli.total])
+        result += [_case(slo, ratio, firing, step) for ratio, firing in cases]
         if _without_errors(slo.fixture.series):
-            result.append(_error_free(slo))
+            result.append(_error_free(slo, step))
     return result
 
 
@@ -47,10 +49,10 @@ def _without_errors(series: list[Series]) -> bool:
     return moving and any(unexported(s, 0.0) for s in series)
 
 
-def _error_free(slo: Slo) -> dict[str, Any]:
+def _error_free(slo: Slo, step: float) -> dict[str, Any]:
     """No error series at all: the burn-rate alerts stay quiet, every SLI window reads 0 and
     the whole error budget is left."""
-    case = _case(slo, 0.0, [])
+    case = _case(slo, 0.0, [], step)
     labels = slo_labels(slo)
     checks = [
         (f"slo:sli_error:ratio_rate{w}", {**labels, "sloth_window": w}, 0)
@@ -75,9 +77,10 @@ def _error_free(slo: Slo) -> dict[str, Any]:
     return case
 
 
-def _case(slo: Slo, ratio: float, firing: list[AlertingRule]) -> dict[str, Any]:
+def _case(slo: Slo, ratio: float, firing: list[AlertingRule], step: float) -> dict[str, Any]:
+    """One case fed every `step` seconds."""
     series = [
-        {"series": s.series, "values": _values(s.value, s.rate, ratio)}
+        {"series": s.series, "values": _values(s.value, s.rate, ratio, step)}
         for s in slo.fixture.series
         if not unexported(s, ratio)
     ]
@@ -92,7 +95,7 @@ def _case(slo: Slo, ratio: float, firing: list[AlertingRule]) -> dict[str, Any]:
         for rule in firing
     ]
     return {
-        "interval": "1m",
+        "interval": step_text(step),
         "input_series": series,
         "alert_rule_test": [
             {"eval_time": f"{CHECK_AT}m", "alertname": slo.alerting.name, "exp_alerts": expected}
@@ -100,12 +103,12 @@ def _case(slo: Slo, ratio: float, firing: list[AlertingRule]) -> dict[str, Any]:
     }
 
 
-def _values(value: str | None, rate: str | None, ratio: float) -> str:
-    steps = CHECK_AT + 5
+def _values(value: str | None, rate: str | None, ratio: float, step: float) -> str:
+    steps = round((CHECK_AT + 5) * 60 / step)
     if value is not None:
         return f"{_num(arith.evaluate(value, ratio))}x{steps}"
     assert rate is not None
-    return f"0+{_num(arith.evaluate(rate, ratio) * 60)}x{steps}"
+    return f"0+{_num(arith.evaluate(rate, ratio) * step)}x{steps}"
 
 
 def _num(value: float) -> str:

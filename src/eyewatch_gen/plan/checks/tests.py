@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from eyewatch_gen.plan import arith
+from eyewatch_gen.plan import arith, durations
+from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.checks.common import Check
 from eyewatch_gen.plan.model import Plan, Series
+from eyewatch_gen.plan.rules import AlertingRule
+from eyewatch_gen.plan.scraping import scrape_seconds
+from eyewatch_gen.plan.slo import SLI_WINDOWS
 from eyewatch_gen.plan.source import Source
-from eyewatch_gen.plan.testspec import fire_and_quiet
+from eyewatch_gen.plan.testspec import feed_jobs, feed_seconds, fire_and_quiet
 from eyewatch_gen.problems import Path, Problem
+from eyewatch_gen.promql.windows import range_windows
 
 UNTESTABLE = "plan/untestable"
 FIXTURE = "plan/fixture"
+TEST_WINDOW = "plan/test-window"
 
 
 def _testable(plan: Plan, source: Source) -> Iterator[Problem]:
@@ -86,5 +92,71 @@ def _falling(series_list: list[Series], v: float) -> Iterator[int]:
             yield j
 
 
+def _test_windows(plan: Plan, source: Source) -> Iterator[Problem]:
+    """Every range in an expression a generated test evaluates must hold at least two of the
+    test's samples (taken at its jobs' scrape interval): Prometheus 3's windows are left-open,
+    so a `[1m]` window over samples a minute apart holds one, and `rate` or `increase` of one
+    sample is nothing."""
+    seen: set[Path] = set()
+    for path, text, reads in [*_alert_sources(plan), *_slo_sources(plan)]:
+        step = feed_seconds(plan, reads)
+        windows = [durations.seconds(w) for w in range_windows(text) if durations.is_duration(w)]
+        narrow = min(windows, default=2 * step)
+        if narrow >= 2 * step or path in seen:
+            continue
+        seen.add(path)
+        yield source.problem(path, _window_message(plan, narrow, step, reads), TEST_WINDOW)
+
+
+def _window_message(plan: Plan, window: float, step: float, reads: tuple[str, ...]) -> str:
+    jobs = feed_jobs(plan, reads)
+    fastest = min(jobs, key=lambda job: scrape_seconds(plan, job))
+    who = "the global scrape_interval" if fastest is None else f"job {fastest!r}"
+    count = int(window // step)
+    return (
+        f"[{durations.format_seconds(window)}] spans {count} sample"
+        f"{'' if count == 1 else 's'} of the generated test, which feeds {who} every "
+        f"{durations.format_seconds(step)}; Prometheus 3's range windows are left-open, so a "
+        "window needs at least two samples: widen it to "
+        f"[{durations.format_seconds(2 * step)}] or more, or scrape {who} every "
+        f"{durations.format_seconds(window / 2)} or less"
+    )
+
+
+def _alert_sources(plan: Plan) -> Iterator[tuple[Path, str, tuple[str, ...]]]:
+    """(plan path, PromQL text written there, everything its test reads) for each text a
+    tested alert evaluates: the alert's expr and guard, its metric's and records' exprs."""
+    indexes = {id(alert): i for i, alert in enumerate(plan.alerts)}
+    by_expr = {metric.expr: name for name, metric in plan.metrics.items()}
+    for group in rule_groups(plan):
+        for rule in group.alerting:
+            if rule.test is None:
+                continue
+            yield from _rule_sources(rule, indexes, by_expr)
+
+
+def _rule_sources(
+    rule: AlertingRule, indexes: dict[int, int], by_expr: dict[str, str]
+) -> Iterator[tuple[Path, str, tuple[str, ...]]]:
+    assert rule.test is not None
+    reads = rule.test.reads
+    if rule.alert is not None and id(rule.alert) in indexes:
+        at = ("alerts", indexes[id(rule.alert)])
+        for key, text in (("expr", rule.alert.expr), ("guard", rule.alert.guard)):
+            if text:
+                yield (*at, key), text, reads
+    for expr in reads:
+        if expr in by_expr:
+            yield ("metrics", by_expr[expr], "expr"), expr, reads
+
+
+def _slo_sources(plan: Plan) -> Iterator[tuple[Path, str, tuple[str, ...]]]:
+    for i, slo in enumerate(plan.slos):
+        reads = (slo.sli.errors, slo.sli.total)
+        for key, query in (("errors", slo.sli.errors), ("total", slo.sli.total)):
+            for window in (*SLI_WINDOWS, slo.window):
+                yield ("slos", i, "sli", key), query.replace("{{.window}}", window), reads
+
+
 CHECKS: tuple[Check, ...] = (_testable, _fixtures, _counters_grow)
-DERIVED: tuple[Check, ...] = ()
+DERIVED: tuple[Check, ...] = (_test_windows,)
