@@ -5,7 +5,9 @@ Debian's prometheus has no Kubernetes discovery, so each `kubernetes_sd_configs`
 `static_configs` carrying the `__meta_kubernetes_*` labels real discovery would give (a
 kube-prometheus install and a kube-prometheus-stack one side by side, gateway and sidecar
 pods); the generated relabelling is kept as it is, so it decides what is scraped and how it is
-labelled. Only addresses, credentials files and intervals (1s) are adapted.
+labelled. Only addresses, credentials files and intervals (1s) are adapted, and Prometheus 3
+fields the local 2.x binary does not know are left out. The generated jobs use role
+endpointslice (Prometheus 3's default), so the discovered labels are endpointslice ones.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, require_tool
+from eyewatch_gen.checks.prometheus_config import PROMETHEUS_3_KEYS
 from eyewatch_gen.drill.exporter import ExportedSeries, serve
 from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan.catalog import rule_groups
@@ -64,7 +67,7 @@ def _fake_series() -> list[ExportedSeries]:
 
 
 SVC_APP = f"{M}service_label_app_kubernetes_io_name"
-SVC_PORT = f"{M}endpoint_port_name"
+SVC_PORT = f"{M}endpointslice_port_name"
 POD_APP = f"{M}pod_label_app_kubernetes_io_name"
 POD_PORT = f"{M}pod_container_port_name"
 
@@ -136,6 +139,8 @@ def _scrape_config(
         config = copy.deepcopy(original)
         config.pop("scrape_interval", None)
         config.pop("scrape_timeout", None)
+        for key in PROMETHEUS_3_KEYS:  # Debian's prometheus is 2.42
+            config.pop(key, None)
         if "tls_config" in config and "ca_file" in config["tls_config"]:
             config["tls_config"]["ca_file"] = str(files["cert"])
         if "authorization" in config:

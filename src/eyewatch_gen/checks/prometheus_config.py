@@ -27,7 +27,8 @@ CONFIG = "prometheus/prometheus.yml"
 TOOLS = ("promtool",)
 CHECK_CONFIG = "prometheus-config/check"
 RULES = (CHECK_CONFIG,)
-_NEWER_KEYS = ("fallback_scrape_protocol",)
+#: scrape config fields of Prometheus 3 that a 2.x binary refuses
+PROMETHEUS_3_KEYS = ("fallback_scrape_protocol",)
 _FILE_KEYS = (
     "ca_file",
     "cert_file",
@@ -59,7 +60,7 @@ def checkable_copy(config: Path, scratch: Path, promtool: tuple[int, ...]) -> Pa
     shutil.copytree(config.parent / "rules", scratch / "rules")
     stand_ins = scratch / "stand-ins"
     stand_ins.mkdir()
-    _rewrite(data, stand_ins, _NEWER_KEYS if promtool < (3,) else ())
+    _rewrite(data, stand_ins, PROMETHEUS_3_KEYS if promtool < (3,) else ())
     target = scratch / "prometheus.yml"
     target.write_text(yaml.safe_dump(data, sort_keys=False))
     return target
