@@ -36,6 +36,7 @@ from eyewatch_gen.plan.model.logging import (
 )
 from eyewatch_gen.plan.model.outputs import KubernetesOutput, Outputs, ThanosOutput
 from eyewatch_gen.plan.model.plan import Area, Plan
+from eyewatch_gen.plan.model.policy import Policy
 from eyewatch_gen.plan.model.routing import (
     Channel,
     Escalation,
@@ -95,6 +96,7 @@ __all__ = [
     "Outputs",
     "PanelSpec",
     "Plan",
+    "Policy",
     "Probe",
     "ProbeAlerting",
     "PrometheusServer",
