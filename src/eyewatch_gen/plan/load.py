@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from eyewatch_gen.plan import alert_sets, include, variables
+from eyewatch_gen.plan import alert_sets, include, thresholds, variables
 from eyewatch_gen.plan.checks import check_plan
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.source import Source, parse_source, read_source
@@ -38,7 +38,7 @@ def load_plan_text(text: str, name: str = "plan.yaml", path: Path | None = None)
 
 
 def _checked(source: Source) -> LoadedPlan:
-    source = variables.expand(source)
+    source = thresholds.resolve(variables.expand(source))
     plan = alert_sets.expand(validate_source(source), source)
     problems = check_plan(plan, source)
     problems += environment_problems(plan, source, problems)
