@@ -30,8 +30,7 @@ lint: $(VENV)/.dev tools ## Every check eyewatch-gen lint runs, plus ruff and my
 	$(BIN)/eyewatch-gen lint $(PLAN) --out $(OUT)
 
 lint-rules: $(VENV)/.runtime tools ## promtool: check and unit-test the generated rules
-	promtool check rules --lint-fatal $(OUT)/prometheus/rules/*.yml
-	promtool test rules $(OUT)/prometheus/tests/*.test.yml
+	$(BIN)/eyewatch-gen lint $(PLAN) --out $(OUT) --only promtool --format plain
 
 lint-alertmanager: tools ## amtool on the generated Alertmanager config
 	amtool check-config $(OUT)/alertmanager/alertmanager.yml

@@ -43,7 +43,7 @@ def test_lint_lists_every_untested_alert_with_its_reason(tmp_path: Path, level: 
     plan = load_plan_text(_plan(level)).plan
     write_tree(tmp_path, render_all(plan))
     found = [f for f in policy.run(tmp_path, plan) if "ReplicationBroken" in f.message]
-    assert [(f.check, f.level, f.message) for f in found if f.check != "policy/runbook"] == [
+    assert [(f.rule, f.level, f.message) for f in found if f.rule != "policy/runbook"] == [
         (
             "policy/untested",
             "warning",

@@ -19,6 +19,7 @@ from eyewatch_gen.problems import EyewatchError, PlanError, Problem, UsageError
 from eyewatch_gen.report import REPORTERS
 
 if TYPE_CHECKING:
+    from eyewatch_gen.lint import CheckName
     from eyewatch_gen.plan.model import Plan
 
 app = typer.Typer(
@@ -142,10 +143,14 @@ def lint(
             "blackbox_exporter)."
         ),
     ] = False,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this check (repeatable): drift, schemas, promtool, policy, ..."),
+    ] = None,
 ) -> None:
     """Run every check on the generated tree: promtool, amtool, schemas, Logstash syntax,
     the plan's policy and checks across files. Exit 1 on findings."""
-    from eyewatch_gen.lint import CHECKS, OFFLINE, lint_trees
+    from eyewatch_gen.lint import lint_trees
     from eyewatch_gen.plan.load import load_plan
 
     reporter = REPORTERS.get(output_format)
@@ -154,17 +159,26 @@ def lint(
     loaded = load_plan(plan, _display(plan))
     environments = _environments(loaded.plan, env)
     _require_tree(out, environments)
-    only = OFFLINE if offline else tuple(CHECKS)
+    chosen = _chosen_checks(only or [], offline)
     if output_format == "table" and sys.stdout.isatty():
         from rich.console import Console
 
         with Console().status("running promtool, amtool, schemas and cross-checks"):
-            result = lint_trees(out, loaded, only, environments)
+            result = lint_trees(out, loaded, chosen, environments)
     else:
-        result = lint_trees(out, loaded, only, environments)
+        result = lint_trees(out, loaded, chosen, environments)
     typer.echo(reporter(result.findings, result.checks), nl=False)
     if result.failed(strict):
         raise typer.Exit(1)
+
+
+def _chosen_checks(only: list[str], offline: bool) -> tuple[CheckName, ...]:
+    from eyewatch_gen.lint import CHECKS, OFFLINE
+
+    unknown = sorted(set(only) - set(CHECKS))
+    if unknown:
+        raise UsageError(f"--only {', '.join(unknown)}: the checks are {', '.join(CHECKS)}")
+    return tuple(c for c in CHECKS if c in only) or (OFFLINE if offline else tuple(CHECKS))
 
 
 @app.command()

@@ -64,6 +64,11 @@ class Source:
         file = self.positions.file_of(path) or self.file
         return Problem(file, line, column, format_path(path), message, rule, level)
 
+    def locate(self, path: Path, *, key: bool = False) -> str:
+        """`file:line:column` of `path`."""
+        line, column = self.positions.of(path, key=key)
+        return f"{self.positions.file_of(path) or self.file}:{line}:{column}"
+
     def where(self, path: Path) -> str:
         """`file:line` of `path`, for messages that point at a second place."""
         line, _ = self.positions.of(path)
