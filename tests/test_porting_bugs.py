@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from conftest import MINIMAL, require_tool
 from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan.load import load_plan_text
-from eyewatch_gen.plan.testspec import fire_and_quiet
+from eyewatch_gen.plan.testspec import fire_and_quiet, threshold_values
 from eyewatch_gen.problems import PlanError, Problem
 from eyewatch_gen.writer import write_tree
 
@@ -79,7 +80,7 @@ def test_2_a_threshold_at_the_range_floor_keeps_the_quiet_value_in_range(tmp_pat
     text = _edit("alerts:\n", INCREASE)
     loaded = load_plan_text(text).plan
     alert = next(a for a in loaded.alerts if a.name == "Restarting")
-    assert fire_and_quiet(loaded, alert) == (1.0, 0.0)
+    assert fire_and_quiet(loaded, alert) == (1.5, 0.0)
     result = _promtool(text, tmp_path / "out")
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -170,3 +171,21 @@ def test_5_a_raw_alert_without_tests_hears_of_untested_too() -> None:
     problems = _problems(text)
     assert [p.path for p in problems] == ["alerts[2]"]
     assert "untested" in problems[0].message
+
+
+def test_a_fire_value_of_exactly_1_is_moved_off_the_humanize_boundary() -> None:
+    """Through a counter 1 comes out as 0.9999999, which `humanize` prints `1000m`."""
+    assert threshold_values(">", 0, (0, math.inf)) == (1.5, 0)
+    assert threshold_values(">", 900, (0, math.inf)) == (990, 810)
+    assert threshold_values(">", 0.9, (0, 1)) == (0.95, 0.85)
+
+
+def test_keep_firing_for_delays_the_record_level_pending_case(tmp_path: Path) -> None:
+    """Found importing: the pending case after the firing one ignored keep_firing_for."""
+    text = _edit(
+        "    unit: percentunit\n    expr: |",
+        "    unit: percentunit\n    record: job:errors:ratio5m\n    expr: |",
+    )
+    text = text.replace("    for: 5m\n", "    for: 2m\n    keep_firing_for: 10m\n", 1)
+    result = _promtool(text, tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -97,6 +97,7 @@ def settle_minutes(exprs: list[str]) -> int:
     return math.ceil((max(ranges, default=0) + max(shifts, default=0)) / 60)
 
 
+_POWERS_OF_1000 = frozenset(1000.0**k for k in range(-8, 9))
 #: Prometheus's lookback delta: a series that stops is still read for this long.
 LOOKBACK_MINUTES = 5
 
@@ -185,12 +186,16 @@ def _feedable(series: tuple[Series, ...], v: float) -> bool:
 
 def _short(value: float, threshold: float, *, above: bool) -> float:
     """`value` with as few significant digits as keep it on its side of `threshold`: a
-    `$value | humanize` (4 digits) of 1.3475 could print 1.347 or 1.348, of 1.35 only 1.35."""
+    `$value | humanize` (4 digits) of 1.3475 could print 1.347 or 1.348, of 1.35 only 1.35.
+    Never a power of 1000 (1, 1000, 0.001): computed through counters it comes out a hair
+    below or above, and `humanize` prints 0.9999999 as `1000m` but 1.0000001 as `1`."""
     for digits in range(2, 13):
         candidate = float(f"{value:.{digits}g}")
+        if abs(candidate) in _POWERS_OF_1000:
+            continue
         if (candidate > threshold) if above else (candidate < threshold):
             return candidate
-    return value
+    return value * 1.5 if abs(value) in _POWERS_OF_1000 else value
 
 
 def _range(unit: str, given: tuple[float, float] | None) -> tuple[float, float]:

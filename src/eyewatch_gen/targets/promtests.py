@@ -231,7 +231,9 @@ def _schedule(rule: AlertingRule, test: AlertTest, slot: _Round) -> None:
     if hold and test.pending_at_raw:
         slot.checks.append(_check(rule, fire_start + (hold - 1) // 2, []))
     elif hold and test.record:
-        start = fire_end + max(settle, 5) + 2
+        # after the firing series stop (read for the 5-minute lookback) and after
+        # keep_firing_for has let the alert go
+        start = fire_end + max(settle, 5) + 2 + for_minutes(rule.keep_firing_for or "0s")
         injected = Phase((_record_series(test),), test.firing.v)
         last = start + hold
         _fill(slot.series, injected, start, last)

@@ -1,0 +1,542 @@
+"""Test inputs from an expression's shape: which series, and what value or rate each takes
+as a function of `v`, so that the expression evaluates to `v`.
+
+The solver walks the expression from the top with a target (arithmetic over `v`) and inverts
+what it meets: `100 - E` makes E `100 - v`, `E * 100` makes it `v / 100`, a ratio of two
+series fixes the denominator at 10 and makes the numerator `10 * v`, `rate()` and
+`increase()` become counters, `avg_over_time()` and `predict_linear()` gauges, and
+`histogram_quantile()` three buckets that interpolate to exactly `v`. What it proposes is only
+a proposal: `infer` proves it with `steady` before anything is written.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from eyewatch_gen.plan import arith, durations
+from eyewatch_gen.plan.rules import format_number
+from eyewatch_gen.promql.parse import (
+    COMPARISONS,
+    SET_OPERATORS,
+    Aggregation,
+    Binary,
+    Call,
+    Node,
+    Number,
+    Paren,
+    Range,
+    Selector,
+    Shifted,
+    Subquery,
+    Unary,
+    walk,
+)
+
+#: realistic values for labels the expression does not pin down
+DEFAULTS = {
+    "instance": "host-1:9100",
+    "job": "exporter",
+    "namespace": "default",
+    "pod": "app-0",
+    "container": "app",
+    "node": "node-1",
+    "device": "sda",
+    "mountpoint": "/",
+    "fstype": "ext4",
+    "deployment": "app",
+    "statefulset": "db",
+    "daemonset": "agent",
+    "persistentvolumeclaim": "data-0",
+    "service": "app",
+    "cluster": "cluster-1",
+    "code": "200",
+}
+_CANDIDATES = ("500", "503", "200", "1", "0", "true", "false", "a", "x", "Failed", "other")
+_COUNTING = ("rate", "irate", "deriv", "increase", "delta")
+_GAUGE_FUNCTIONS = (
+    "avg_over_time",
+    "min_over_time",
+    "max_over_time",
+    "last_over_time",
+    "quantile_over_time",
+    "predict_linear",
+)
+_PASS_THROUGH = ("abs", "clamp", "clamp_min", "clamp_max", "sort", "sort_desc", "label_replace")
+_TOTAL = "10"
+#: `c op x` is `x FLIPPED[op] c`
+FLIPPED = {
+    ">": "<",
+    "<": ">",
+    ">=": "<=",
+    "<=": ">=",
+    "==": "==",
+    "!=": "!=",
+}  # the denominator of a ratio, the total of a histogram: events per second
+
+
+class UnsolvableError(ValueError):
+    """No inputs of the supported kinds make the expression take `v`; the message says why."""
+
+
+@dataclass
+class Feed:
+    """One proposed input series: a gauge value or counter rate as arithmetic over `v`."""
+
+    name: str
+    labels: dict[str, str]
+    counter: bool
+    expr: str
+
+
+@dataclass
+class Solver:
+    """Proposes feeds for one expression. `values` are the values of `v` the tests use (for
+    histogram bucket bounds); `numerator_first` picks the order in which a ratio is solved
+    (both are tried)."""
+
+    selectors: list[Selector]
+    mentioned: set[str]
+    values: tuple[float, ...]
+    numerator_first: bool = False
+    feeds: list[Feed] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, nodes: list[Node], mentioned: set[str], values: tuple[float, ...]) -> Solver:
+        """A solver for the expressions `nodes` (the condition and any guard)."""
+        every = [n for node in nodes for n in walk(node)]
+        selectors = [n for n in every if isinstance(n, Selector)]
+        return cls(selectors, set(mentioned) | _grouping_labels(every), values)
+
+    # --- making an expression take a value ------------------------------------------
+
+    def solve(self, node: Node, target: str) -> None:
+        """Add feeds so that `node` evaluates to `target` (arithmetic over v)."""
+        handler = _SOLVERS.get(type(node))
+        if handler is None:
+            raise UnsolvableError(f"cannot feed {type(node).__name__.lower()} expressions")
+        handler(self, node, target)
+
+    def _inner(self, node: Node, target: str) -> None:
+        assert isinstance(node, Paren | Shifted)
+        self.solve(node.expr, target)
+
+    def _unary(self, node: Node, target: str) -> None:
+        assert isinstance(node, Unary)
+        self.solve(node.expr, f"-({target})" if node.op == "-" else target)
+
+    def _number(self, node: Node, target: str) -> None:
+        raise UnsolvableError("a constant cannot take the value the test needs")
+
+    def _selector(self, node: Node, target: str) -> None:
+        assert isinstance(node, Selector)
+        self.leaf(node, counter=False, target=target)
+
+    def _aggregation(self, node: Node, target: str) -> None:
+        assert isinstance(node, Aggregation)
+        if node.op in ("count", "count_values", "group", "stddev", "stdvar"):
+            raise UnsolvableError(f"{node.op}() counts or spreads series; it does not follow v")
+        self.solve(node.expr, target)
+
+    def _call(self, node: Node, target: str) -> None:
+        assert isinstance(node, Call)
+        if node.name in _COUNTING:
+            self._counting(node, target)
+        elif node.name in _GAUGE_FUNCTIONS:
+            self._gauge_function(node, target)
+        elif node.name in _PASS_THROUGH and node.args:
+            self.solve(node.args[0], target)
+        elif node.name == "histogram_quantile":
+            self._histogram(node, target)
+        else:
+            raise UnsolvableError(f"{node.name}() does not follow the series it reads")
+
+    def _counting(self, node: Call, target: str) -> None:
+        window = node.args[0] if node.args else None
+        if not isinstance(window, Range):
+            raise UnsolvableError(f"{node.name}() of a subquery")
+        fed = [f for f in self.feeds if selects(window.selector, f) and not f.counter]
+        if fed and _is_zero(target):
+            return  # a gauge already fed is constant: its deriv() and delta() are 0
+        per_second = target
+        if node.name in ("increase", "delta"):
+            per_second = f"({target}) / {format_number(durations.seconds(window.window))}"
+        self.leaf(window.selector, counter=True, target=per_second)
+
+    def _gauge_function(self, node: Call, target: str) -> None:
+        window = node.args[-1] if node.name == "quantile_over_time" else node.args[0]
+        if isinstance(window, Subquery):
+            self.solve(window.expr, target)
+        elif isinstance(window, Range):
+            self.leaf(window.selector, counter=False, target=target)
+        else:
+            raise UnsolvableError(f"{node.name}() needs a range")
+
+    def _binary(self, node: Node, target: str) -> None:
+        assert isinstance(node, Binary)
+        if node.op in SET_OPERATORS:
+            self.solve(node.lhs, target)
+            if node.op == "and":
+                self.satisfy(node.rhs)
+        elif node.op in COMPARISONS:
+            self._filter(node, target)
+        else:
+            self._arithmetic(node, target)
+
+    def _filter(self, node: Binary, target: str) -> None:
+        if node.returns_bool:
+            raise UnsolvableError("a bool comparison gives 0 or 1, not the value")
+        if constant(node.rhs) is not None:
+            self.solve(node.lhs, target)
+        elif constant(node.lhs) is not None:
+            self.solve(node.rhs, target)
+        else:
+            raise UnsolvableError("a comparison of two series inside the expression")
+
+    def _arithmetic(self, node: Binary, target: str) -> None:
+        right, left = constant(node.rhs), constant(node.lhs)
+        if right is not None:
+            self.solve(node.lhs, _undo_right(node.op, target, right))
+        elif left is not None:
+            self.solve(node.rhs, _undo_left(node.op, target, left))
+        else:
+            self._two_series(node, target)
+
+    def _two_series(self, node: Binary, target: str) -> None:
+        known_right, known_left = self.known(node.rhs), self.known(node.lhs)
+        if known_right is not None:
+            self.solve(node.lhs, _undo_right(node.op, target, known_right))
+        elif known_left is not None:
+            self.solve(node.rhs, _undo_left(node.op, target, known_left))
+        elif self.numerator_first:
+            self.solve(node.lhs, _undo_right(node.op, target, _neutral(node.op)))
+            self.solve(node.rhs, _neutral(node.op))
+        else:
+            self.solve(node.rhs, _neutral(node.op))
+            fixed = self.known(node.rhs) or _neutral(node.op)
+            self.solve(node.lhs, _undo_right(node.op, target, fixed))
+
+    def drive(self, node: Node) -> tuple[str, float]:
+        """Feed a raw condition through its leading comparison, whose left side takes `v`;
+        the other conditions (`and ...`) are made to hold. Returns the comparison and the
+        threshold that `v` is compared with."""
+        if isinstance(node, Paren):
+            return self.drive(node.expr)
+        if isinstance(node, Binary) and node.op in SET_OPERATORS:
+            found = self.drive(node.lhs)
+            if node.op == "and":
+                self.satisfy(node.rhs)
+            return found
+        if isinstance(node, Binary) and node.op in COMPARISONS and not node.returns_bool:
+            return self._compared(node)
+        raise UnsolvableError("the condition has no comparison that decides when it fires")
+
+    def _compared(self, node: Binary) -> tuple[str, float]:
+        right, left = constant(node.rhs), constant(node.lhs)
+        if right is not None:
+            self.solve(node.lhs, "v")
+            return node.op, arith.constant(right)
+        if left is not None:
+            self.solve(node.rhs, "v")
+            return FLIPPED[node.op], arith.constant(left)
+        self.solve(node.rhs, "1")
+        self.solve(node.lhs, "v")
+        return node.op, 1.0
+
+    def satisfy(self, node: Node) -> None:
+        """Add feeds that make the condition `node` hold (a guard, the right of `and`)."""
+        if isinstance(node, Paren):
+            self.satisfy(node.expr)
+        elif isinstance(node, Binary) and node.op in SET_OPERATORS:
+            self.satisfy(node.lhs)
+            if node.op == "and":
+                self.satisfy(node.rhs)
+        elif isinstance(node, Binary) and node.op in COMPARISONS and not node.returns_bool:
+            self._hold(node)
+        elif isinstance(node, Call) and node.name in ("absent", "absent_over_time"):
+            return
+        else:
+            self.solve(node, "1")
+
+    def _hold(self, node: Binary) -> None:
+        right = constant(node.rhs)
+        if right is None:
+            self.solve(node.rhs, "1")
+            right = "1"
+        self.solve(node.lhs, format_number(holding(node.op, arith.constant(right))))
+
+    # --- leaves: the series themselves ----------------------------------------------
+
+    def leaf(self, selector: Selector, *, counter: bool, target: str) -> None:
+        """Feed `selector` so that what it selects adds up to `target`."""
+        existing = [f for f in self.feeds if selects(selector, f)]
+        if any(f.counter != counter for f in existing):
+            raise UnsolvableError(f"{selector.name} is read both as a counter and as a gauge")
+        if not existing:
+            self.feeds.append(Feed(selector.name, self.labels_for(selector), counter, target))
+            return
+        apart = self._distinct(selector, existing)
+        if apart is None:
+            if len(existing) == 1 and existing[0].expr == target:
+                return
+            raise UnsolvableError(f"{selector.name} is read twice with values that conflict")
+        rest = " + ".join(f"({f.expr})" for f in existing)
+        self.feeds.append(Feed(selector.name, apart, counter, f"({target}) - ({rest})"))
+
+    def labels_for(self, selector: Selector) -> dict[str, str]:
+        """Labels of a new series that `selector` selects, with defaults for the labels the
+        expression groups, joins or prints by."""
+        labels = {name: self.default(name) for name in sorted({"instance", "job", *self.mentioned})}
+        for name, op, value in selector.matchers:
+            labels[name] = _satisfying(name, op, value, labels.get(name, ""))
+        return {k: v for k, v in labels.items() if v != ""}
+
+    def default(self, name: str) -> str:
+        """A value for label `name`: one the expression itself selects (`job="node"`,
+        `namespace="shop"`), so joined series line up, else a realistic default."""
+        pinned = [v for s in self.selectors for k, op, v in s.matchers if k == name and op == "="]
+        if pinned:
+            return pinned[0]
+        return DEFAULTS.get(name, f"{name.replace('_', '-')}-1")
+
+    def _distinct(self, selector: Selector, existing: list[Feed]) -> dict[str, str] | None:
+        """Labels of a further series `selector` selects that another selector of the same
+        metric does not (the `code="200"` beside a `code=~"5.."`), or None."""
+        taken = [f.labels for f in existing]
+        for other in self.selectors:
+            if other.name != selector.name or other.matchers == selector.matchers:
+                continue
+            for name, op, value in other.matchers:
+                labels = self._apart(selector, name, op, value)
+                if labels is not None and labels not in taken:
+                    return labels
+        return None
+
+    def _apart(self, selector: Selector, name: str, op: str, value: str) -> dict[str, str] | None:
+        own = [v for k, o, v in selector.matchers if k == name and o == "=~"]
+        alternatives = [a for pattern in own for a in _literals(pattern)]
+        for candidate in (self.default(name), *alternatives, *_CANDIDATES, ""):
+            labels = {**self.labels_for(selector), name: candidate}
+            if candidate == "":
+                labels.pop(name)
+            probe = Feed(selector.name, labels, False, "0")
+            if selects(selector, probe) and not _matches(labels.get(name, ""), op, value):
+                return labels
+        return None
+
+    # --- what is known already ------------------------------------------------------
+
+    def known(self, node: Node) -> str | None:
+        """The value (arithmetic over v) `node` already has from the feeds, if fixed."""
+        if (fixed := constant(node)) is not None:
+            return fixed
+        if isinstance(node, Paren | Shifted):
+            return self.known(node.expr)
+        if isinstance(node, Aggregation) and node.op in ("sum", "avg", "min", "max"):
+            return self.known(node.expr)
+        if isinstance(node, Binary) and node.op in ("+", "-", "*", "/"):
+            left, right = self.known(node.lhs), self.known(node.rhs)
+            return None if left is None or right is None else f"({left}) {node.op} ({right})"
+        return self._known_leaf(node)
+
+    def _known_leaf(self, node: Node) -> str | None:
+        selector, scale = _leaf_of(node)
+        if selector is None:
+            return None
+        fed = [f for f in self.feeds if selects(selector, f)]
+        if len(fed) != 1:
+            return None
+        return fed[0].expr if scale == "1" else f"({fed[0].expr}) * {scale}"
+
+    # --- histograms -------------------------------------------------------------------
+
+    def _histogram(self, node: Call, target: str) -> None:
+        q = constant(node.args[0]) if len(node.args) == 2 else None
+        buckets = _bucket_selector(node.args[1]) if q is not None else None
+        if q is None or buckets is None:
+            raise UnsolvableError("histogram_quantile() over something other than bucket rates")
+        quantile = arith.constant(q)
+        low, high = _bounds(quantile, [arith.evaluate(target, v) for v in self.values])
+        share = f"(({target}) - {low}) / ({high} - {low})"
+        below = f"{_TOTAL} * ({format_number(quantile)} - {share}) / (1 - {share})"
+        base = self.labels_for(buckets)
+        for bound, rate in ((low, below), (high, _TOTAL), ("+Inf", _TOTAL)):
+            self.feeds.append(Feed(buckets.name, {**base, "le": bound}, True, rate))
+
+
+def _grouping_labels(nodes: list[Node]) -> set[str]:
+    """Labels the expression groups or joins by: series need them to be told apart."""
+    labels: set[str] = set()
+    for node in nodes:
+        if isinstance(node, Aggregation) and not node.without:
+            labels |= set(node.labels)
+        if isinstance(node, Binary):
+            labels |= set(node.matching.labels) | set(node.matching.include)
+    return labels - {"le", "__name__"}
+
+
+def constant(node: Node) -> str | None:
+    """The arithmetic text of a subtree made of numbers only (`4 * 3600`), else None."""
+    if isinstance(node, Number):
+        return format_number(node.value) if math.isfinite(node.value) else None
+    if isinstance(node, Paren):
+        inner = constant(node.expr)
+        return None if inner is None else f"({inner})"
+    if isinstance(node, Unary):
+        inner = constant(node.expr)
+        return None if inner is None else f"-({inner})"
+    if isinstance(node, Binary) and node.op in ("+", "-", "*", "/", "^"):
+        left, right = constant(node.lhs), constant(node.rhs)
+        if left is None or right is None:
+            return None
+        return f"{left} {'**' if node.op == '^' else node.op} {right}"
+    return None
+
+
+def holding(op: str, threshold: float) -> float:
+    """A value for which `value op threshold` holds."""
+    return {
+        "==": threshold,
+        ">=": threshold,
+        "<=": threshold,
+        "!=": threshold + 1,
+        ">": threshold + 1,
+        "<": threshold - 1,
+    }[op]
+
+
+def selects(selector: Selector, feed: Feed) -> bool:
+    """Whether `selector` selects the series of `feed`."""
+    return feed.name == selector.name and all(
+        _matches(feed.labels.get(k, ""), op, v) for k, op, v in selector.matchers
+    )
+
+
+def _matches(actual: str, op: str, value: str) -> bool:
+    if op in ("=", "!="):
+        return (actual == value) == (op == "=")
+    try:
+        return (re.fullmatch(value, actual) is not None) == (op == "=~")
+    except re.error:
+        return False
+
+
+def _satisfying(name: str, op: str, value: str, current: str) -> str:
+    """A value of label `name` that satisfies `name op value`, keeping `current` if it does."""
+    if op == "=":
+        return value
+    if _matches(current, op, value):
+        return current
+    literal = _literals(value) if op == "=~" else []
+    for candidate in (*literal, DEFAULTS.get(name, ""), *_CANDIDATES, "value-1"):
+        if candidate and _matches(candidate, op, value):
+            return candidate
+    raise UnsolvableError(f"no label value found for {name}{op}{value!r}")
+
+
+def _literals(pattern: str) -> list[str]:
+    """Plain strings a regular expression probably matches: its literal alternatives, and
+    the pattern with `.*`, `.+` and `.` filled in (`db-.*` -> `db-`, `5..` -> `5xx`)."""
+    literal = [a for a in pattern.split("|") if a and re.escape(a) == a.replace("-", "\\-")]
+    filled = pattern.strip("^$").replace(".*", "").replace(".+", "1").replace(".", "x")
+    return [*literal, filled] if re.fullmatch(r"[\w/:-]+", filled) else literal
+
+
+def _is_zero(target: str) -> bool:
+    try:
+        return arith.constant(target) == 0
+    except arith.ArithError:
+        return False
+
+
+def _undo_right(op: str, target: str, right: str) -> str:
+    """What the left side must be for `left op right` to be `target`."""
+    undo: dict[str, Callable[[str, str], str]] = {
+        "+": lambda t, c: f"({t}) - ({c})",
+        "-": lambda t, c: f"({t}) + ({c})",
+        "*": lambda t, c: f"({t}) / ({c})",
+        "/": lambda t, c: f"({t}) * ({c})",
+    }
+    if op not in undo:
+        raise UnsolvableError(f"cannot undo {op!r}")
+    return undo[op](target, right)
+
+
+def _undo_left(op: str, target: str, left: str) -> str:
+    """What the right side must be for `left op right` to be `target`."""
+    undo: dict[str, Callable[[str, str], str]] = {
+        "+": lambda t, c: f"({t}) - ({c})",
+        "-": lambda t, c: f"({c}) - ({t})",
+        "*": lambda t, c: f"({t}) / ({c})",
+        "/": lambda t, c: f"({c}) / ({t})",
+    }
+    if op not in undo:
+        raise UnsolvableError(f"cannot undo {op!r}")
+    return undo[op](target, left)
+
+
+def _neutral(op: str) -> str:
+    """The value the other series of `a op b` is fixed at."""
+    return {"+": "0", "-": "0", "*": "1", "/": _TOTAL}.get(op, "1")
+
+
+def _leaf_of(node: Node) -> tuple[Selector | None, str]:
+    """The selector a leaf expression reads, and what multiplies its feed's value."""
+    if isinstance(node, Selector):
+        return node, "1"
+    if isinstance(node, Call) and node.args and isinstance(node.args[0], Range):
+        window = node.args[0]
+        if node.name in ("rate", "irate", "deriv"):
+            return window.selector, "1"
+        if node.name in ("increase", "delta"):
+            return window.selector, format_number(durations.seconds(window.window))
+        if node.name in _GAUGE_FUNCTIONS:
+            return window.selector, "1"
+    return None, "1"
+
+
+def _bucket_selector(node: Node) -> Selector | None:
+    """The bucket series under `sum by (le) (rate(x_bucket[5m]))` and its variants."""
+    while isinstance(node, Paren | Aggregation):
+        if isinstance(node, Aggregation):
+            keeps_le = ("le" in node.labels) != node.without
+            if node.op not in ("sum", "max", "min", "avg") or not keeps_le:
+                return None
+        node = node.expr
+    if isinstance(node, Call) and node.name in ("rate", "irate", "increase") and node.args:
+        window = node.args[0]
+        return window.selector if isinstance(window, Range) else None
+    return None
+
+
+def _bounds(quantile: float, targets: list[float]) -> tuple[str, str]:
+    """Bucket bounds around the values a quantile must take: the lower below every target,
+    the upper far enough above that each target's share of the bucket stays under the
+    quantile (so the bucket below holds a non-negative count)."""
+    if not targets or min(targets) <= 0 or not 0 < quantile < 1:
+        raise UnsolvableError("histogram_quantile() compared with a value that is not positive")
+    low = _round(min(targets) / 2, up=False)
+    high = _round(low + (max(targets) - low) / (0.8 * quantile), up=True)
+    return format_number(low), format_number(high)
+
+
+def _round(value: float, *, up: bool) -> float:
+    """`value` to two significant digits, rounded away from the targets."""
+    digits = 1 - math.floor(math.log10(abs(value)))
+    scaled = value * 10**digits
+    rounded = math.ceil(scaled) if up else math.floor(scaled)
+    return float(f"{rounded / 10**digits:.12g}")
+
+
+_SOLVERS: dict[type[Node], Callable[[Solver, Node, str], None]] = {
+    Paren: Solver._inner,
+    Shifted: Solver._inner,
+    Unary: Solver._unary,
+    Number: Solver._number,
+    Selector: Solver._selector,
+    Aggregation: Solver._aggregation,
+    Call: Solver._call,
+    Binary: Solver._binary,
+}
