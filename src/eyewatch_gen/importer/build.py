@@ -16,9 +16,8 @@ from eyewatch_gen.importer import names
 from eyewatch_gen.importer.classify import Threshold, threshold_of
 from eyewatch_gen.importer.infer import Case, FixtureOut, UntestableError, fixture, raw_tests
 from eyewatch_gen.importer.read import Read, Refusal, RuleIn
-from eyewatch_gen.plan.catalog import camel
 from eyewatch_gen.plan.fields import Level
-from eyewatch_gen.plan.rules import format_number
+from eyewatch_gen.plan.rules import camel, format_number
 
 TESTED_RAW = "through inferred exporter series"
 TESTED_RECORD = "at its recorded series"
