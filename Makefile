@@ -41,7 +41,7 @@ lint-code: $(VENV)/.dev ## ruff and mypy
 	$(BIN)/mypy
 
 golden: $(VENV)/.dev ## Rewrite the golden files from the current generator (review the diff!)
-	$(BIN)/pytest tests/test_golden.py --update-goldens
+	$(BIN)/pytest tests/test_golden.py tests/test_import_e2e.py --update-goldens
 
 schema: $(VENV)/.runtime ## Refresh plan.schema.json (editor completion)
 	$(BIN)/eyewatch-gen schema > plan.schema.json

@@ -12,7 +12,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from eyewatch_gen.plan.source import Source, read_documents
-from eyewatch_gen.problems import Path, PlanError, UsageError
+from eyewatch_gen.problems import Path, PlanError, Problem, UsageError
 
 _RULE_KEYS = frozenset(
     {"alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations"}
@@ -68,16 +68,12 @@ def read_rules(paths: list[FsPath]) -> Read:
 def _document(source: Source, read: Read) -> None:
     found = list(_group_lists(source.data, ()))
     if not found:
-        raise PlanError(
-            [
-                source.problem(
-                    (),
-                    "not a rule file: expected `groups:`, a PrometheusRule object "
-                    "(spec.groups) or mixin output (prometheusAlerts, prometheusRules)",
-                    "import/not-rules",
-                )
-            ]
+        line, column = source.positions.of(())
+        message = (
+            "not a rule file: expected `groups:`, a PrometheusRule object (spec.groups) or "
+            "mixin output (prometheusAlerts, prometheusRules)"
         )
+        raise PlanError([Problem(source.file, line, column, "", message, "import/not-rules")])
     for at, groups in found:
         for index, group in enumerate(groups):
             _group(source, (*at, index), group, read)

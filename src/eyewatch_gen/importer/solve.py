@@ -429,19 +429,22 @@ def _satisfying(name: str, op: str, value: str, current: str) -> str:
         return value
     if _matches(current, op, value):
         return current
-    literal = _literals(value) if op == "=~" else []
-    for candidate in (*literal, DEFAULTS.get(name, ""), *_CANDIDATES, "value-1"):
+    literal, filled = (_literals(value), _filled(value)) if op == "=~" else ([], [])
+    for candidate in (*literal, DEFAULTS.get(name, ""), *_CANDIDATES, *filled, "value-1"):
         if candidate and _matches(candidate, op, value):
             return candidate
     raise UnsolvableError(f"no label value found for {name}{op}{value!r}")
 
 
 def _literals(pattern: str) -> list[str]:
-    """Plain strings a regular expression probably matches: its literal alternatives, and
-    the pattern with `.*`, `.+` and `.` filled in (`db-.*` -> `db-`, `5..` -> `5xx`)."""
-    literal = [a for a in pattern.split("|") if a and re.escape(a) == a.replace("-", "\\-")]
+    """The literal alternatives of a regular expression (`Pending|Failed`)."""
+    return [a for a in pattern.split("|") if a and re.escape(a) == a.replace("-", "\\-")]
+
+
+def _filled(pattern: str) -> list[str]:
+    """The pattern with `.*`, `.+` and `.` filled in (`db-.*` -> `db-`, `5..` -> `5xx`)."""
     filled = pattern.strip("^$").replace(".*", "").replace(".+", "1").replace(".", "x")
-    return [*literal, filled] if re.fullmatch(r"[\w/:-]+", filled) else literal
+    return [filled] if re.fullmatch(r"[\w/:-]+", filled) else []
 
 
 def _is_zero(target: str) -> bool:
