@@ -80,3 +80,11 @@ def test_untested_and_tests_together_is_an_error() -> None:
     with pytest.raises(PlanError) as caught:
         load_plan_text(text)
     assert [p.path for p in caught.value.problems] == ["alerts[2].untested"]
+
+
+def test_the_alert_catalogue_says_which_alerts_are_untested_and_why() -> None:
+    artifacts = {a.path: a.content.decode() for a in render_all(load_plan_text(_plan()).plan)}
+    catalogue = artifacts["docs/alerts.md"]
+    assert "except those marked Untested, which say why" in catalogue
+    row = next(line for line in catalogue.splitlines() if line.startswith("| ReplicationBroken"))
+    assert "(Untested: needs a replica pair; drilled by hand every quarter)" in row
