@@ -53,6 +53,8 @@ DEFAULTS = {
     "service": "app",
     "cluster": "cluster-1",
     "code": "200",
+    "response_code": "200",
+    "status_code": "200",
 }
 _CANDIDATES = ("500", "503", "200", "1", "0", "true", "false", "a", "x", "Failed", "other")
 _COUNTING = ("rate", "irate", "deriv", "increase", "delta")
