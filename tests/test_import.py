@@ -15,8 +15,9 @@ from eyewatch_gen.importer import Options, import_rules
 from eyewatch_gen.importer.classify import threshold_of
 from eyewatch_gen.importer.infer import Case, UntestableError, fixture, raw_tests
 from eyewatch_gen.importer.names import alert_name, metric_name, record_name, slug
-from eyewatch_gen.importer.steady import Input, evaluate, labels_of
+from eyewatch_gen.importer.steady import evaluate
 from eyewatch_gen.importer.templates import rewrite
+from eyewatch_gen.importer.vectors import Input, labels_of
 from eyewatch_gen.plan.load import load_plan_text
 from eyewatch_gen.promql.parse import parse
 

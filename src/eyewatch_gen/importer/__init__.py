@@ -1,12 +1,16 @@
 """`eyewatch-gen import`: existing Prometheus rule files into a plan.
 
 - `read`: rule files, PrometheusRule objects and mixin output, with positions;
-- `names`: valid plan names for alerts, metrics, records and areas, deterministically;
-- `templates`: annotations rewritten into the forms generated tests can predict;
-- `steady`: PromQL evaluated over the steady state of test inputs (the proof of a fixture);
-- `solve` and `infer`: test inputs inferred from an expression's shape;
-- `build`: the plan data, checked by loading it back as a plan;
-- `report`: what was imported, tested, rewritten and refused.
+- `classify`: a threshold on a metric, or a raw condition;
+- `names`, `alerts`, `templates`: valid plan names (the old one kept), levels, areas, labels,
+  annotations rewritten into the forms generated tests can predict;
+- `solve` (with `inversion`, `label_values`, `buckets`): test inputs proposed from an
+  expression's shape;
+- `steady` (with `vectors`, `functions`): PromQL evaluated over the steady state of test
+  inputs, which proves a proposal;
+- `infer`: proposals proven at the values the generated test uses, or the reason there are none;
+- `build`, `emit`: the plan data, serialised and checked by loading it back as a plan;
+- `report`: what was imported, tested, renamed, rewritten and refused.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from eyewatch_gen.importer.solve import FLIPPED, constant
+from eyewatch_gen.importer.inversion import FLIPPED, constant
 from eyewatch_gen.plan import arith
 from eyewatch_gen.promql.parse import (
     COMPARISONS,

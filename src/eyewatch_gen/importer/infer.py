@@ -18,8 +18,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from eyewatch_gen.importer.solve import Feed, Solver, UnsolvableError
-from eyewatch_gen.importer.steady import Input, Sample, UnsteadyError, evaluate, labels_of
+from eyewatch_gen.importer.label_values import UnsolvableError
+from eyewatch_gen.importer.solve import Feed, Solver
+from eyewatch_gen.importer.steady import evaluate
+from eyewatch_gen.importer.vectors import Input, Sample, UnsteadyError, labels_of
 from eyewatch_gen.plan import arith
 from eyewatch_gen.plan.rules import format_number
 from eyewatch_gen.plan.testspec import holds, threshold_values

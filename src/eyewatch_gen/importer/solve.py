@@ -11,11 +11,28 @@ a proposal: `infer` proves it with `steady` before anything is written.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from eyewatch_gen.importer.buckets import bounds, bucket_selector
+from eyewatch_gen.importer.inversion import (
+    FLIPPED,
+    TOTAL,
+    constant,
+    holding,
+    is_zero,
+    neutral,
+    undo_left,
+    undo_right,
+)
+from eyewatch_gen.importer.label_values import (
+    CANDIDATES,
+    DEFAULTS,
+    UnsolvableError,
+    literals,
+    matches,
+    satisfying,
+)
 from eyewatch_gen.plan import arith, durations
 from eyewatch_gen.plan.rules import format_number
 from eyewatch_gen.promql.parse import (
@@ -35,28 +52,6 @@ from eyewatch_gen.promql.parse import (
     walk,
 )
 
-#: realistic values for labels the expression does not pin down
-DEFAULTS = {
-    "instance": "host-1:9100",
-    "job": "exporter",
-    "namespace": "default",
-    "pod": "app-0",
-    "container": "app",
-    "node": "node-1",
-    "device": "sda",
-    "mountpoint": "/",
-    "fstype": "ext4",
-    "deployment": "app",
-    "statefulset": "db",
-    "daemonset": "agent",
-    "persistentvolumeclaim": "data-0",
-    "service": "app",
-    "cluster": "cluster-1",
-    "code": "200",
-    "response_code": "200",
-    "status_code": "200",
-}
-_CANDIDATES = ("500", "503", "200", "1", "0", "true", "false", "a", "x", "Failed", "other")
 _COUNTING = ("rate", "irate", "deriv", "increase", "delta")
 _GAUGE_FUNCTIONS = (
     "avg_over_time",
@@ -67,20 +62,6 @@ _GAUGE_FUNCTIONS = (
     "predict_linear",
 )
 _PASS_THROUGH = ("abs", "clamp", "clamp_min", "clamp_max", "sort", "sort_desc", "label_replace")
-_TOTAL = "10"
-#: `c op x` is `x FLIPPED[op] c`
-FLIPPED = {
-    ">": "<",
-    "<": ">",
-    ">=": "<=",
-    "<=": ">=",
-    "==": "==",
-    "!=": "!=",
-}  # the denominator of a ratio, the total of a histogram: events per second
-
-
-class UnsolvableError(ValueError):
-    """No inputs of the supported kinds make the expression take `v`; the message says why."""
 
 
 @dataclass
@@ -160,7 +141,7 @@ class Solver:
         if not isinstance(window, Range):
             raise UnsolvableError(f"{node.name}() of a subquery")
         fed = [f for f in self.feeds if selects(window.selector, f) and not f.counter]
-        if fed and _is_zero(target):
+        if fed and is_zero(target):
             return  # a gauge already fed is constant: its deriv() and delta() are 0
         per_second = target
         if node.name in ("increase", "delta"):
@@ -200,25 +181,25 @@ class Solver:
     def _arithmetic(self, node: Binary, target: str) -> None:
         right, left = constant(node.rhs), constant(node.lhs)
         if right is not None:
-            self.solve(node.lhs, _undo_right(node.op, target, right))
+            self.solve(node.lhs, undo_right(node.op, target, right))
         elif left is not None:
-            self.solve(node.rhs, _undo_left(node.op, target, left))
+            self.solve(node.rhs, undo_left(node.op, target, left))
         else:
             self._two_series(node, target)
 
     def _two_series(self, node: Binary, target: str) -> None:
         known_right, known_left = self.known(node.rhs), self.known(node.lhs)
         if known_right is not None:
-            self.solve(node.lhs, _undo_right(node.op, target, known_right))
+            self.solve(node.lhs, undo_right(node.op, target, known_right))
         elif known_left is not None:
-            self.solve(node.rhs, _undo_left(node.op, target, known_left))
+            self.solve(node.rhs, undo_left(node.op, target, known_left))
         elif self.numerator_first:
-            self.solve(node.lhs, _undo_right(node.op, target, _neutral(node.op)))
-            self.solve(node.rhs, _neutral(node.op))
+            self.solve(node.lhs, undo_right(node.op, target, neutral(node.op)))
+            self.solve(node.rhs, neutral(node.op))
         else:
-            self.solve(node.rhs, _neutral(node.op))
-            fixed = self.known(node.rhs) or _neutral(node.op)
-            self.solve(node.lhs, _undo_right(node.op, target, fixed))
+            self.solve(node.rhs, neutral(node.op))
+            fixed = self.known(node.rhs) or neutral(node.op)
+            self.solve(node.lhs, undo_right(node.op, target, fixed))
 
     def drive(self, node: Node) -> tuple[str, float]:
         """Feed a raw condition through its leading comparison, whose left side takes `v`;
@@ -292,7 +273,7 @@ class Solver:
         expression groups, joins or prints by."""
         labels = {name: self.default(name) for name in sorted({"instance", "job", *self.mentioned})}
         for name, op, value in selector.matchers:
-            labels[name] = _satisfying(name, op, value, labels.get(name, ""))
+            labels[name] = satisfying(name, op, value, labels.get(name, ""))
         return {k: v for k, v in labels.items() if v != ""}
 
     def default(self, name: str) -> str:
@@ -318,13 +299,13 @@ class Solver:
 
     def _apart(self, selector: Selector, name: str, op: str, value: str) -> dict[str, str] | None:
         own = [v for k, o, v in selector.matchers if k == name and o == "=~"]
-        alternatives = [a for pattern in own for a in _literals(pattern)]
-        for candidate in (self.default(name), *alternatives, *_CANDIDATES, ""):
+        alternatives = [a for pattern in own for a in literals(pattern)]
+        for candidate in (self.default(name), *alternatives, *CANDIDATES, ""):
             labels = {**self.labels_for(selector), name: candidate}
             if candidate == "":
                 labels.pop(name)
             probe = Feed(selector.name, labels, False, "0")
-            if selects(selector, probe) and not _matches(labels.get(name, ""), op, value):
+            if selects(selector, probe) and not matches(labels.get(name, ""), op, value):
                 return labels
         return None
 
@@ -356,15 +337,15 @@ class Solver:
 
     def _histogram(self, node: Call, target: str) -> None:
         q = constant(node.args[0]) if len(node.args) == 2 else None
-        buckets = _bucket_selector(node.args[1]) if q is not None else None
+        buckets = bucket_selector(node.args[1]) if q is not None else None
         if q is None or buckets is None:
             raise UnsolvableError("histogram_quantile() over something other than bucket rates")
         quantile = arith.constant(q)
-        low, high = _bounds(quantile, [arith.evaluate(target, v) for v in self.values])
+        low, high = bounds(quantile, [arith.evaluate(target, v) for v in self.values])
         share = f"(({target}) - {low}) / ({high} - {low})"
-        below = f"{_TOTAL} * ({format_number(quantile)} - {share}) / (1 - {share})"
+        below = f"{TOTAL} * ({format_number(quantile)} - {share}) / (1 - {share})"
         base = self.labels_for(buckets)
-        for bound, rate in ((low, below), (high, _TOTAL), ("+Inf", _TOTAL)):
+        for bound, rate in ((low, below), (high, TOTAL), ("+Inf", TOTAL)):
             self.feeds.append(Feed(buckets.name, {**base, "le": bound}, True, rate))
 
 
@@ -379,112 +360,11 @@ def _grouping_labels(nodes: list[Node]) -> set[str]:
     return labels - {"le", "__name__"}
 
 
-def constant(node: Node) -> str | None:
-    """The arithmetic text of a subtree made of numbers only (`4 * 3600`), else None."""
-    if isinstance(node, Number):
-        return format_number(node.value) if math.isfinite(node.value) else None
-    if isinstance(node, Paren):
-        inner = constant(node.expr)
-        return None if inner is None else f"({inner})"
-    if isinstance(node, Unary):
-        inner = constant(node.expr)
-        return None if inner is None else f"-({inner})"
-    if isinstance(node, Binary) and node.op in ("+", "-", "*", "/", "^"):
-        left, right = constant(node.lhs), constant(node.rhs)
-        if left is None or right is None:
-            return None
-        return f"{left} {'**' if node.op == '^' else node.op} {right}"
-    return None
-
-
-def holding(op: str, threshold: float) -> float:
-    """A value for which `value op threshold` holds."""
-    return {
-        "==": threshold,
-        ">=": threshold,
-        "<=": threshold,
-        "!=": threshold + 1,
-        ">": threshold + 1,
-        "<": threshold - 1,
-    }[op]
-
-
 def selects(selector: Selector, feed: Feed) -> bool:
     """Whether `selector` selects the series of `feed`."""
     return feed.name == selector.name and all(
-        _matches(feed.labels.get(k, ""), op, v) for k, op, v in selector.matchers
+        matches(feed.labels.get(k, ""), op, v) for k, op, v in selector.matchers
     )
-
-
-def _matches(actual: str, op: str, value: str) -> bool:
-    if op in ("=", "!="):
-        return (actual == value) == (op == "=")
-    try:
-        return (re.fullmatch(value, actual) is not None) == (op == "=~")
-    except re.error:
-        return False
-
-
-def _satisfying(name: str, op: str, value: str, current: str) -> str:
-    """A value of label `name` that satisfies `name op value`, keeping `current` if it does."""
-    if op == "=":
-        return value
-    if _matches(current, op, value):
-        return current
-    literal, filled = (_literals(value), _filled(value)) if op == "=~" else ([], [])
-    for candidate in (*literal, DEFAULTS.get(name, ""), *_CANDIDATES, *filled, "value-1"):
-        if candidate and _matches(candidate, op, value):
-            return candidate
-    raise UnsolvableError(f"no label value found for {name}{op}{value!r}")
-
-
-def _literals(pattern: str) -> list[str]:
-    """The literal alternatives of a regular expression (`Pending|Failed`)."""
-    return [a for a in pattern.split("|") if a and re.escape(a) == a.replace("-", "\\-")]
-
-
-def _filled(pattern: str) -> list[str]:
-    """The pattern with `.*`, `.+` and `.` filled in (`db-.*` -> `db-`, `5..` -> `5xx`)."""
-    filled = pattern.strip("^$").replace(".*", "").replace(".+", "1").replace(".", "x")
-    return [filled] if re.fullmatch(r"[\w/:-]+", filled) else []
-
-
-def _is_zero(target: str) -> bool:
-    try:
-        return arith.constant(target) == 0
-    except arith.ArithError:
-        return False
-
-
-def _undo_right(op: str, target: str, right: str) -> str:
-    """What the left side must be for `left op right` to be `target`."""
-    undo: dict[str, Callable[[str, str], str]] = {
-        "+": lambda t, c: f"({t}) - ({c})",
-        "-": lambda t, c: f"({t}) + ({c})",
-        "*": lambda t, c: f"({t}) / ({c})",
-        "/": lambda t, c: f"({t}) * ({c})",
-    }
-    if op not in undo:
-        raise UnsolvableError(f"cannot undo {op!r}")
-    return undo[op](target, right)
-
-
-def _undo_left(op: str, target: str, left: str) -> str:
-    """What the right side must be for `left op right` to be `target`."""
-    undo: dict[str, Callable[[str, str], str]] = {
-        "+": lambda t, c: f"({t}) - ({c})",
-        "-": lambda t, c: f"({c}) - ({t})",
-        "*": lambda t, c: f"({t}) / ({c})",
-        "/": lambda t, c: f"({c}) / ({t})",
-    }
-    if op not in undo:
-        raise UnsolvableError(f"cannot undo {op!r}")
-    return undo[op](target, left)
-
-
-def _neutral(op: str) -> str:
-    """The value the other series of `a op b` is fixed at."""
-    return {"+": "0", "-": "0", "*": "1", "/": _TOTAL}.get(op, "1")
 
 
 def _leaf_of(node: Node) -> tuple[Selector | None, str]:
@@ -500,39 +380,6 @@ def _leaf_of(node: Node) -> tuple[Selector | None, str]:
         if node.name in _GAUGE_FUNCTIONS:
             return window.selector, "1"
     return None, "1"
-
-
-def _bucket_selector(node: Node) -> Selector | None:
-    """The bucket series under `sum by (le) (rate(x_bucket[5m]))` and its variants."""
-    while isinstance(node, Paren | Aggregation):
-        if isinstance(node, Aggregation):
-            keeps_le = ("le" in node.labels) != node.without
-            if node.op not in ("sum", "max", "min", "avg") or not keeps_le:
-                return None
-        node = node.expr
-    if isinstance(node, Call) and node.name in ("rate", "irate", "increase") and node.args:
-        window = node.args[0]
-        return window.selector if isinstance(window, Range) else None
-    return None
-
-
-def _bounds(quantile: float, targets: list[float]) -> tuple[str, str]:
-    """Bucket bounds around the values a quantile must take: the lower below every target,
-    the upper far enough above that each target's share of the bucket stays under the
-    quantile (so the bucket below holds a non-negative count)."""
-    if not targets or min(targets) <= 0 or not 0 < quantile < 1:
-        raise UnsolvableError("histogram_quantile() compared with a value that is not positive")
-    low = _round(min(targets) / 2, up=False)
-    high = _round(low + (max(targets) - low) / (0.8 * quantile), up=True)
-    return format_number(low), format_number(high)
-
-
-def _round(value: float, *, up: bool) -> float:
-    """`value` to two significant digits, rounded away from the targets."""
-    digits = 1 - math.floor(math.log10(abs(value)))
-    scaled = value * 10**digits
-    rounded = math.ceil(scaled) if up else math.floor(scaled)
-    return float(f"{rounded / 10**digits:.12g}")
 
 
 _SOLVERS: dict[type[Node], Callable[[Solver, Node, str], None]] = {
