@@ -32,6 +32,7 @@ Cli = Callable[..., Run]
         ("Istio[5xx] error rate high", "Istio5xxErrorRateHigh"),
         ("mongodb_down", "MongodbDown"),
         ("5xxErrors", "Alert5xxErrors"),
+        ("ünïcode alert", "UnicodeAlert"),
     ],
 )
 def test_alert_names_become_valid_deterministically(original: str, expected: str) -> None:
@@ -69,6 +70,7 @@ def test_other_names(function: Callable[[str], str], original: str, expected: st
         ("{{- $value -}}", "{{ $value | humanize }}"),
         ("at {{ $externalLabels.cluster }}", "at "),
         ('{{ with query "up" }}{{ . | first | value }}{{ end }}', ""),
+        ("{{ if gt $value 1.0 }}big{{ else }}small{{ end }}", "bigsmall"),
         ("{{ $value | humanizePercentage }} of {{ $labels.x }}", None),
     ],
 )

@@ -345,8 +345,11 @@ def import_(
         typer.echo(imported.plan, nl=False)
         typer.echo(imported.report, nl=False, err=True)
         return
-    out.write_text(imported.plan)
-    typer.echo(f"{out}: written", err=False)
+    try:
+        out.write_text(imported.plan)
+    except OSError as error:
+        raise UsageError(f"{out}: cannot write: {error.strerror}") from None
+    typer.echo(f"{out}: written")
     typer.echo(imported.report, nl=False)
 
 

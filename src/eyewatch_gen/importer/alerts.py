@@ -108,7 +108,7 @@ def plain_labels(
 def texts(rule: RuleIn, fields: dict[str, Any], result_labels: list[str]) -> Texts:
     """Summary, description, runbook and annotations (and the label values), with every
     template rewritten; the rewrites are listed."""
-    annotations = dict(rule.annotations)
+    annotations = {names.label_name(k): v for k, v in rule.annotations.items()}
     summary = annotations.pop("summary", "") or annotations.get("message", "")
     description = annotations.pop("description", "")
     summary = summary or description.strip().split("\n")[0] or rule.name

@@ -72,9 +72,16 @@ _MATH: dict[str, Callable[[float], float]] = {
 }
 
 
+#: arguments each function needs at least (promtool rejects fewer; so does this)
+_ARITY = {"quantile_over_time": 2, "predict_linear": 2, "histogram_quantile": 2,
+          "label_replace": 5, "clamp": 3, "clamp_min": 2, "clamp_max": 2}  # fmt: skip
+
+
 def call(node: Call, args: list[Value]) -> Value:
     """`node` applied to its evaluated arguments `args`."""
     name = node.name
+    if len(args) < _ARITY.get(name, 1 if name not in ("time", "vector") else 0):
+        raise UnsteadyError(f"{name}() with {len(args)} arguments")
     if name == "quantile_over_time":
         return _over_time("avg_over_time", window(args[1]))
     if name == "predict_linear":

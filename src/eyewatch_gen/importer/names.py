@@ -10,6 +10,7 @@ alert, as community rules often do) gets its severity appended to the second.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 ALERT_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,127}")
 RECORD_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*(:[a-zA-Z0-9_]+)+")
@@ -18,11 +19,17 @@ SLUG = re.compile(r"[a-z][a-z0-9-]{0,62}")
 ORIGINAL_NAME = "original_name"
 
 
+def ascii_text(text: str) -> str:
+    """`text` with accents dropped (`ünïcode` -> `unicode`), other non-ASCII removed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return decomposed.encode("ascii", "ignore").decode()
+
+
 def alert_name(original: str) -> str:
     """`original` if the plan accepts it as an alert name, else its CamelCase form."""
     if ALERT_NAME.fullmatch(original):
         return original
-    parts = [p for p in re.split(r"[^A-Za-z0-9]+", original) if p]
+    parts = [p for p in re.split(r"[^A-Za-z0-9]+", ascii_text(original)) if p]
     name = "".join(p[:1].upper() + p[1:] for p in parts) or "Imported"
     if not name[0].isalpha():
         name = "Alert" + name
@@ -32,7 +39,7 @@ def alert_name(original: str) -> str:
 def metric_name(text: str) -> str:
     """A snake_case metric name: `HostHighCPULoad` -> `host_high_cpu_load`,
     `instance:node_cpu:rate5m` -> `instance_node_cpu_rate5m`."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", text)
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", ascii_text(text))
     name = re.sub(r"[^a-z0-9]+", "_", spaced.lower()).strip("_") or "metric"
     if not name[0].isalpha():
         name = "m_" + name
@@ -58,7 +65,7 @@ def label_name(original: str) -> str:
 
 def slug(text: str, fallback: str = "imported") -> str:
     """A plan slug (lower-case letters, digits, `-`): `Kubernetes Apps` -> `kubernetes-apps`."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", text)
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", ascii_text(text))
     made = re.sub(r"[^a-z0-9]+", "-", spaced.lower()).strip("-")
     if not made or not made[0].isalpha():
         made = f"{fallback}-{made}".strip("-")

@@ -149,6 +149,8 @@ class Solver:
         self.leaf(window.selector, counter=True, target=per_second)
 
     def _gauge_function(self, node: Call, target: str) -> None:
+        if not node.args:
+            raise UnsolvableError(f"{node.name}() without arguments")
         window = node.args[-1] if node.name == "quantile_over_time" else node.args[0]
         if isinstance(window, Subquery):
             self.solve(window.expr, target)

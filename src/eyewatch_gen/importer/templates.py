@@ -4,8 +4,9 @@ Generated tests compare annotations exactly, so every action must be one `plan.g
 renders: `{{ $labels.NAME }}`, `{{ $value | humanize }}` (and its siblings) and
 `{{ printf "%.2f" $value }}`. Rules in the wild print `{{ $value }}` (a raw float),
 `{{ $labels }}`, `{{ .Labels.x }}`, `{{ humanize $value }}`, `printf "%.1f%%"`, pipes into
-`reReplaceAll`, `query` blocks and `$externalLabels`; each is rewritten to the nearest
-predictable form, or dropped when there is none, and every change is listed in the report.
+`reReplaceAll`, `query` blocks, `if`/`range` and `$externalLabels`; each is rewritten to the
+nearest predictable form, or dropped when there is none (control actions are dropped, their
+text kept), and every change is listed in the report.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from eyewatch_gen.plan import gotemplate
 _ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.DOTALL)
 _LABEL = re.compile(r"^(?:\$labels|\.Labels)\.([a-zA-Z_][a-zA-Z0-9_]*)\b")
 _INDEX = re.compile(r"^index\s+(?:\$labels|\.Labels)\s+\"([a-zA-Z_][a-zA-Z0-9_]*)\"")
+_CONTROL = re.compile(r"^(?:if|else|end|range|with|define|template|block|break|continue)\b")
 _FUNCS = ("humanizePercentage", "humanizeDuration", "humanize1024", "humanize")
 _PRINTF = re.compile(r"printf\s+\"%(?:0?\.(\d))?([dfg])(%%)?\"")
 
@@ -41,6 +43,8 @@ def rewrite(text: str, labels: list[str]) -> tuple[str, list[Change]]:
 def predictable(action: str, labels: list[str]) -> str:
     """The predictable replacement of the action `{{ action }}` ("" when there is none)."""
     action = action.strip()
+    if _CONTROL.match(action):
+        return ""  # if/else/range/with/end: no branch can be predicted
     if gotemplate.unsupported("{{ " + action + " }}") is None:
         return "{{ " + action + " }}"
     label = _LABEL.match(action) or _INDEX.match(action)
