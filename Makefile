@@ -30,8 +30,7 @@ lint: $(VENV)/.dev tools ## Every check eyewatch-gen lint runs, plus ruff and my
 	$(BIN)/eyewatch-gen lint $(PLAN) --out $(OUT)
 
 lint-rules: $(VENV)/.runtime tools ## promtool: check and unit-test the generated rules
-	promtool check rules --lint-fatal $(OUT)/prometheus/rules/*.yml
-	promtool test rules $(OUT)/prometheus/tests/*.test.yml
+	$(BIN)/eyewatch-gen lint $(PLAN) --out $(OUT) --only promtool --format plain
 
 lint-alertmanager: tools ## amtool on the generated Alertmanager config
 	amtool check-config $(OUT)/alertmanager/alertmanager.yml
@@ -42,7 +41,7 @@ lint-code: $(VENV)/.dev ## ruff and mypy
 	$(BIN)/mypy
 
 golden: $(VENV)/.dev ## Rewrite the golden files from the current generator (review the diff!)
-	$(BIN)/pytest tests/test_golden.py --update-goldens
+	$(BIN)/pytest tests/test_golden.py tests/test_import_e2e.py --update-goldens
 
 schema: $(VENV)/.runtime ## Refresh plan.schema.json (editor completion)
 	$(BIN)/eyewatch-gen schema > plan.schema.json

@@ -53,8 +53,8 @@ def test_minimal_plan_is_valid(minimal_text: str) -> None:
         ),
         (
             "    threshold: 0.9",
-            "    threshold: high",
-            "alerts[0].threshold: expected a number, got 'high' (plan/type)",
+            "    threshold: [0.9]",
+            "alerts[0].threshold: expected a number, got a list (plan/type)",
         ),
         ("version: 1", "version: 2", "plan.yaml:1:10: error: version: int 2 is not allowed; use 1"),
         (
@@ -153,7 +153,7 @@ def test_minimal_plan_is_valid(minimal_text: str) -> None:
         (
             "    for: 10m\n",
             "    for: 10m\n    guard: on () vector(1)\n",
-            "alerts[0].metric: cannot generate tests: the alert has a guard",
+            "alerts[0].guard: cannot generate tests: no recorded series can feed the guard",
         ),
     ],
     ids=[

@@ -8,6 +8,7 @@ stay fast.
 from __future__ import annotations
 
 import gc
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -19,6 +20,8 @@ from eyewatch_gen.problems import EyewatchError, PlanError, Problem, UsageError
 from eyewatch_gen.report import REPORTERS
 
 if TYPE_CHECKING:
+    from eyewatch_gen.lint import CheckName
+    from eyewatch_gen.plan.fields import Level
     from eyewatch_gen.plan.model import Plan
 
 app = typer.Typer(
@@ -142,10 +145,14 @@ def lint(
             "blackbox_exporter)."
         ),
     ] = False,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this check (repeatable): drift, schemas, promtool, policy, ..."),
+    ] = None,
 ) -> None:
     """Run every check on the generated tree: promtool, amtool, schemas, Logstash syntax,
     the plan's policy and checks across files. Exit 1 on findings."""
-    from eyewatch_gen.lint import CHECKS, OFFLINE, lint_trees
+    from eyewatch_gen.lint import lint_trees
     from eyewatch_gen.plan.load import load_plan
 
     reporter = REPORTERS.get(output_format)
@@ -154,17 +161,26 @@ def lint(
     loaded = load_plan(plan, _display(plan))
     environments = _environments(loaded.plan, env)
     _require_tree(out, environments)
-    only = OFFLINE if offline else tuple(CHECKS)
+    chosen = _chosen_checks(only or [], offline)
     if output_format == "table" and sys.stdout.isatty():
         from rich.console import Console
 
         with Console().status("running promtool, amtool, schemas and cross-checks"):
-            result = lint_trees(out, loaded, only, environments)
+            result = lint_trees(out, loaded, chosen, environments)
     else:
-        result = lint_trees(out, loaded, only, environments)
+        result = lint_trees(out, loaded, chosen, environments)
     typer.echo(reporter(result.findings, result.checks), nl=False)
     if result.failed(strict):
         raise typer.Exit(1)
+
+
+def _chosen_checks(only: list[str], offline: bool) -> tuple[CheckName, ...]:
+    from eyewatch_gen.lint import CHECKS, OFFLINE
+
+    unknown = sorted(set(only) - set(CHECKS))
+    if unknown:
+        raise UsageError(f"--only {', '.join(unknown)}: the checks are {', '.join(CHECKS)}")
+    return tuple(c for c in CHECKS if c in only) or (OFFLINE if offline else tuple(CHECKS))
 
 
 @app.command()
@@ -293,6 +309,68 @@ def _print_drill(report: object) -> None:
             else "MISMATCH: see the rows above"
         )
     )
+
+
+@app.command("import")
+def import_(
+    files: Annotated[
+        list[Path], typer.Argument(help="Rule files, PrometheusRule objects or mixin output.")
+    ],
+    severity_map: Annotated[
+        str | None,
+        typer.Option(
+            help="severity label value -> level, over the built-in critical=P1,warning=P3,"
+            "info=P4 (default=P4 maps rules without one)."
+        ),
+    ] = None,
+    area_from: Annotated[
+        str | None, typer.Option(help="Label whose value is the area (default: the group).")
+    ] = None,
+    team: Annotated[
+        str | None, typer.Option(help="Write a team file for this team (for `include:`).")
+    ] = None,
+    platform: Annotated[str, typer.Option(help="Platform of a whole plan.")] = "imported",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the plan here (default: stdout).")
+    ] = None,
+) -> None:
+    """Import existing Prometheus rules into a plan (or a team file): thresholds, raw
+    alerts and records, test inputs inferred where the expression allows, a report of
+    what was imported, tested, renamed, rewritten and refused."""
+    from eyewatch_gen.importer import Options, import_rules
+
+    options = Options(_severity_map(severity_map), area_from, _slug(team), _slug(platform) or "")
+    imported = import_rules(files, options)
+    if out is None:
+        typer.echo(imported.plan, nl=False)
+        typer.echo(imported.report, nl=False, err=True)
+        return
+    try:
+        out.write_text(imported.plan)
+    except OSError as error:
+        raise UsageError(f"{out}: cannot write: {error.strerror}") from None
+    typer.echo(f"{out}: written")
+    typer.echo(imported.report, nl=False)
+
+
+def _severity_map(text: str | None) -> dict[str, Level]:
+    from eyewatch_gen.importer.alerts import DEFAULT_SEVERITIES
+
+    mapping: dict[str, Level] = dict(DEFAULT_SEVERITIES)
+    for item in filter(None, (text or "").split(",")):
+        key, _, level = item.partition("=")
+        if level not in ("P1", "P2", "P3", "P4") or not key.strip():
+            raise UsageError(f"--severity-map {item!r}: use value=P1..P4, e.g. critical=P1")
+        mapping[key.strip().lower()] = level  # type: ignore[assignment]
+    return mapping
+
+
+def _slug(text: str | None) -> str | None:
+    if text is not None and not re.fullmatch(r"[a-z][a-z0-9-]{0,62}", text):
+        raise UsageError(
+            f"{text!r}: use lower-case letters, digits and '-', starting with a letter"
+        )
+    return text
 
 
 @app.command()

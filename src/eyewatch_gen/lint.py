@@ -8,7 +8,7 @@ generated files are reported at `<out>/<file>`, the plan's own warnings at the p
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -75,15 +75,26 @@ class LintResult:
         return any(f.level == "error" or strict for f in self.findings)
 
 
-def lint(out: Path, plan: Plan, only: tuple[CheckName, ...] = tuple(CHECKS)) -> LintResult:
-    """Run the named checks (all by default) on the tree `out` rendered from `plan`."""
+def lint(
+    out: Path,
+    plan: Plan,
+    only: tuple[CheckName, ...] = tuple(CHECKS),
+    places: Mapping[str, str] | None = None,
+) -> LintResult:
+    """Run the named checks (all by default) on the tree `out` rendered from `plan`. A check
+    whose findings concern plan alerts may offer `locate(problem, places)`, which names where
+    the plan defines the alert (`places`: alert name -> `file:line:col`)."""
     modules = [importlib.import_module(CHECKS[name]) for name in only]
     for module in modules:  # fail fast, before the slow checks, when a tool is missing
         for tool in getattr(module, "TOOLS", ()):
             tools.find(tool)
     findings: list[Problem] = []
     for module in modules:
-        findings += [problem.under(str(out)) for problem in module.run(out, plan)]
+        found = module.run(out, plan)
+        locate = getattr(module, "locate", None)
+        if locate is not None and places:
+            found = [locate(problem, places) for problem in found]
+        findings += [problem.under(str(out)) for problem in found]
     return LintResult(sorted(findings), list(only))
 
 
@@ -94,5 +105,5 @@ def lint_trees(
     findings = list(loaded.warnings)
     for name in environments:
         plan = variant(loaded.plan, name) if name else loaded.plan
-        findings += lint(out / name, plan, only).findings
+        findings += lint(out / name, plan, only, loaded.places).findings
     return LintResult(sorted(findings), list(only))

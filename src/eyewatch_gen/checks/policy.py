@@ -1,8 +1,11 @@
-"""The plan's own policy: runbooks, tests for every page, detection delay within the level's
-response time, and alerts tested only at their recorded series."""
+"""The plan's own policy: runbooks, tests for every page, every untested alert with its
+reason, detection delay within the level's response time, and alerts tested only at their
+recorded series. An alert the plan marks `untested` is listed as such (a warning), not as a
+page without a firing test: whether that is allowed is the plan's `policy.require_tests`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -11,6 +14,7 @@ from eyewatch_gen.layout import rules_path
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.rules import AlertingRule
 from eyewatch_gen.plan.testspec import dependencies, settle_minutes
 from eyewatch_gen.problems import Problem
 from eyewatch_gen.promql.windows import without_baselines
@@ -19,7 +23,8 @@ RUNBOOK = "policy/runbook"
 PAGE_TESTED = "policy/page-tested"
 RAW_TESTED = "policy/raw-tested"
 DETECTION_DELAY = "policy/detection-delay"
-RULES = (RUNBOOK, PAGE_TESTED, RAW_TESTED, DETECTION_DELAY)
+UNTESTED = "policy/untested"
+RULES = (RUNBOOK, PAGE_TESTED, RAW_TESTED, DETECTION_DELAY, UNTESTED)
 
 
 def run(out: Path, plan: Plan) -> list[Problem]:
@@ -29,39 +34,39 @@ def run(out: Path, plan: Plan) -> list[Problem]:
     for group in rule_groups(plan):
         file = rules_path(group.area)
         for rule in group.alerting:
-            if rule.alert is not None and rule.alert.runbook is None:
-                findings.append(
-                    Problem.in_file(file, f"{rule.name} has no runbook link", RUNBOOK, "warning")
-                )
-            if rule.severity in ("P1", "P2") and rule.name not in firing:
-                findings.append(
-                    Problem.in_file(
-                        file, f"{rule.name} ({rule.severity}) has no firing test", PAGE_TESTED
-                    )
-                )
-            if rule.test is not None and rule.test.level == "record":
-                findings.append(
-                    Problem.in_file(
-                        file,
-                        f"{rule.name} is tested only at its recorded series (no metric fixture)",
-                        RAW_TESTED,
-                        "warning",
-                    )
-                )
-            delay = _detection_minutes(plan, rule.expr, rule.for_)
-            allowed = durations.seconds(plan.severities.level(rule.severity).response_time) / 60
-            if delay > allowed:
-                findings.append(
-                    Problem.in_file(
-                        file,
-                        f"{rule.name} can take "
-                        f"{delay} minutes to fire, beyond {rule.severity}'s "
-                        f"response time of {allowed:g} minutes",
-                        DETECTION_DELAY,
-                        "warning",
-                    )
-                )
+            findings += [
+                Problem.in_file(file, message, check, level)
+                for check, message, level in _rule_findings(plan, rule, firing)
+            ]
     return findings
+
+
+_Found = tuple[str, str, str]  # rule id, message, level
+
+
+def _rule_findings(plan: Plan, rule: AlertingRule, firing: set[str]) -> Iterator[_Found]:
+    if rule.alert is not None and rule.alert.runbook is None:
+        yield RUNBOOK, f"{rule.name} has no runbook link", "warning"
+    untested = rule.alert.untested if rule.alert is not None else None
+    if untested is not None:
+        yield UNTESTED, f"{rule.name} ({rule.severity}) is untested: {untested}", "warning"
+    elif rule.severity in ("P1", "P2") and rule.name not in firing:
+        yield PAGE_TESTED, f"{rule.name} ({rule.severity}) has no firing test", "error"
+    if rule.test is not None and rule.test.level == "record":
+        yield (
+            RAW_TESTED,
+            f"{rule.name} is tested only at its recorded series (no metric fixture)",
+            "warning",
+        )
+    delay = _detection_minutes(plan, rule.expr, rule.for_)
+    allowed = durations.seconds(plan.severities.level(rule.severity).response_time) / 60
+    if delay > allowed:
+        yield (
+            DETECTION_DELAY,
+            f"{rule.name} can take {delay} minutes to fire, beyond {rule.severity}'s "
+            f"response time of {allowed:g} minutes",
+            "warning",
+        )
 
 
 def _firing_tests(out: Path) -> set[str]:

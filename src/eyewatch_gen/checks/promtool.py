@@ -1,17 +1,20 @@
-"""promtool on the generated rules: `check rules --lint-fatal`, then `test rules`."""
+"""promtool on the generated rules: `check rules --lint-fatal`, then `test rules`, whose
+failures name the alert, the case, the time and what differs (`promtool_failures`)."""
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from eyewatch_gen.checks import tools
+from eyewatch_gen.checks.promtool_failures import cases, explain, failures
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.problems import Problem
 
-_FAILED_ALERT = re.compile(r"alertname: ([^,\s]+), time: ([^,\s]+)")
 # `file: 5:11: group "a", rule 1, ...` (a position) or `file: yaml: ...` (none)
 _CHECK_LINE = re.compile(r"(?P<file>[^:\s]+): (?:(?P<line>\d+):(?P<column>\d+): )?(?P<message>.+)")
 
@@ -66,10 +69,19 @@ def _check_findings(out: Path, output: str) -> list[Problem]:
 
 def _test_findings(out: Path, test: Path, output: str) -> list[Problem]:
     file = test.relative_to(out).as_posix()
-    failed = sorted(set(_FAILED_ALERT.findall(output)))
-    if not failed:
+    found = failures(output)
+    if not found:
         return [Problem.in_file(file, _relative(out, output.strip())[-500:], TEST)]
+    named = cases(test)
     return [
-        Problem.in_file(file, f"{name} at {time}: expected alerts differ", TEST)
-        for name, time in failed
+        Problem.in_file(file, explain(failure, named.get((failure.alert, failure.time))), TEST)
+        for failure in found
     ]
+
+
+def locate(problem: Problem, places: Mapping[str, str]) -> Problem:
+    """`X at 13m (...)` -> `X (plan.yaml:740:5) at 13m (...)`: where the plan defines X."""
+    alert, at, rest = problem.message.partition(" at ")
+    if problem.rule != TEST or not at or alert not in places:
+        return problem
+    return replace(problem, message=f"{alert} ({places[alert]}) at {rest}")

@@ -36,6 +36,17 @@ def evaluate(expression: str, v: float) -> float:
         raise ArithError(f"{expression!r} cannot be computed for v={v}") from None
 
 
+def constant(expression: str) -> float:
+    """The value of arithmetic without `v` (`7*24*60*60`); ArithError otherwise."""
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        raise ArithError(f"{expression!r} is not arithmetic") from None
+    if any(isinstance(node, ast.Name) and node.id == "v" for node in ast.walk(tree)):
+        raise ArithError(f"{expression!r} uses v, which only fixtures know")
+    return evaluate(expression, 0.0)
+
+
 def check(expression: str) -> str | None:
     """Why `expression` is not allowed, or None."""
     try:

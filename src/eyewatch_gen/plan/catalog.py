@@ -22,6 +22,7 @@ from eyewatch_gen.plan.testspec import (
     Phase,
     settle_minutes,
     threshold_test,
+    vanishing_minutes,
 )
 from eyewatch_gen.promql.labels import equality_labels, label_matchers, series_text
 
@@ -134,12 +135,14 @@ def _alerting_rule(plan: Plan, alert: Alert, links: dict[str, str]) -> AlertingR
 
 
 def _alert_test(plan: Plan, alert: Alert, expr: str) -> AlertTest | None:
+    if alert.untested is not None:
+        return None
     if alert.metric is not None:
         return threshold_test(plan, alert, expr)
     if alert.tests is None:
         return None
     value = alert.tests.value or 0.0
-    settle = settle_minutes([expr])
+    settle = settle_minutes([expr]) + vanishing_minutes(alert.tests.quiet, alert.tests.firing)
     return AlertTest(
         "raw",
         dict(alert.tests.labels),

@@ -6,7 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    WithJsonSchema,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -66,6 +72,22 @@ Duration = Annotated[
     AfterValidator(_check_duration),
     WithJsonSchema(
         {"type": "string", "pattern": durations.PATTERN, "examples": ["30s", "5m", "1h30m"]}
+    ),
+]
+LabelValue = Annotated[str, StringConstraints(min_length=1)]
+Threshold = Annotated[
+    float,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {
+                    "type": "string",
+                    "description": "Arithmetic (7*24*60*60) or a number with a unit the "
+                    "metric's unit makes unambiguous (85%, 500ms, 7d, 10GiB).",
+                },
+            ]
+        }
     ),
 ]
 Slug = Annotated[

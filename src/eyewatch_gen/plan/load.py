@@ -6,12 +6,14 @@ any warnings, or raises PlanError with every problem found, located in the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from eyewatch_gen.plan import alert_sets, include, variables
+from eyewatch_gen.plan import alert_sets, include, thresholds, variables
 from eyewatch_gen.plan.checks import check_plan
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.places import alert_places
 from eyewatch_gen.plan.source import Source, parse_source, read_source
 from eyewatch_gen.plan.validate import validate_source
 from eyewatch_gen.plan.variants import environment_problems
@@ -20,10 +22,11 @@ from eyewatch_gen.problems import PlanError, Problem
 
 @dataclass(frozen=True)
 class LoadedPlan:
-    """A valid plan and the warnings found while loading it."""
+    """A valid plan, the warnings found while loading it, and where each alert is defined."""
 
     plan: Plan
     warnings: tuple[Problem, ...]
+    places: Mapping[str, str] = field(default_factory=dict)
 
 
 def load_plan(path: Path, display: str | None = None) -> LoadedPlan:
@@ -38,11 +41,12 @@ def load_plan_text(text: str, name: str = "plan.yaml", path: Path | None = None)
 
 
 def _checked(source: Source) -> LoadedPlan:
-    source = variables.expand(source)
+    source = thresholds.resolve(variables.expand(source))
     plan = alert_sets.expand(validate_source(source), source)
     problems = check_plan(plan, source)
     problems += environment_problems(plan, source, problems)
     errors = [p for p in problems if p.level == "error"]
     if errors:
         raise PlanError(errors)
-    return LoadedPlan(plan, tuple(p for p in problems if p.level != "error"))
+    warnings = tuple(p for p in problems if p.level != "error")
+    return LoadedPlan(plan, warnings, alert_places(plan, source))

@@ -60,5 +60,6 @@ def format_number(value: float) -> str:
 
 
 def camel(name: str) -> str:
-    """`kube-state-metrics` -> `KubeStateMetrics`."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[-_]", name) if part)
+    """`kube-state-metrics` -> `KubeStateMetrics`, `eu-west-1` -> `EuWest1`,
+    `MemoryPressure` stays: every run of letters and digits, capitalised."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))

@@ -64,6 +64,11 @@ class Source:
         file = self.positions.file_of(path) or self.file
         return Problem(file, line, column, format_path(path), message, rule, level)
 
+    def locate(self, path: Path, *, key: bool = False) -> str:
+        """`file:line:column` of `path`."""
+        line, column = self.positions.of(path, key=key)
+        return f"{self.positions.file_of(path) or self.file}:{line}:{column}"
+
     def where(self, path: Path) -> str:
         """`file:line` of `path`, for messages that point at a second place."""
         line, _ = self.positions.of(path)
@@ -94,6 +99,33 @@ def parse_source(text: str, name: str) -> Source:
     finally:
         loader.dispose()
     return Source(name, data, positions)
+
+
+def read_documents(path: FsPath, display: str | None = None) -> list[Source]:
+    """Every YAML document in the file at `path` (`---` separated, as `kubectl get -o yaml`
+    and rule bundles write them), each with its positions; none for an empty file."""
+    name = display or str(path)
+    return parse_documents(_read_text(path, name), name)
+
+
+def parse_documents(text: str, name: str) -> list[Source]:
+    """Parse every document of a YAML stream, with the same safety as `parse_source`."""
+    loader = _Loader(text)
+    sources = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            assert node is not None  # check_node() said there is one
+            positions = Positions()
+            _index(node, (), positions, name, _Budget())
+            sources.append(Source(name, loader.construct_document(node), positions))
+    except yaml.MarkedYAMLError as error:
+        raise _yaml_problem(name, error) from None
+    except yaml.YAMLError as error:
+        raise _fail(name, 1, 1, "", f"not valid YAML: {error}", "yaml/syntax") from None
+    finally:
+        loader.dispose()
+    return sources
 
 
 def _read_text(path: FsPath, name: str) -> str:

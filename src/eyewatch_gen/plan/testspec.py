@@ -134,15 +134,45 @@ def settle_minutes(exprs: list[str]) -> int:
     return math.ceil((max(ranges, default=0) + max(shifts, default=0)) / 60)
 
 
+_POWERS_OF_1000 = frozenset(1000.0**k for k in range(-8, 9))
+#: Prometheus's lookback delta: a series that stops is still read for this long.
+LOOKBACK_MINUTES = 5
+
+
+def vanishing_minutes(quiet: list[Series], firing: list[Series]) -> int:
+    """Extra settling time when a quiet-phase series is gone in the firing phase (what an
+    `absent()` alert waits for): Prometheus keeps reading its last sample for the lookback
+    delta, so the condition turns only after it (and one evaluation more)."""
+    firing_names = {s.series for s in firing}
+    gone = any(s.series not in firing_names for s in quiet)
+    return LOOKBACK_MINUTES + 1 if gone else 0
+
+
 def fire_and_quiet(plan: Plan, alert: Alert) -> tuple[float, float]:
     """Values of the metric just past and just short of the threshold."""
     assert alert.metric is not None and alert.threshold is not None and alert.op is not None
-    metric = plan.metrics[alert.metric]
-    low, high = _range(metric.unit, metric.fixture.range if metric.fixture else None)
-    t = alert.threshold
+    fed = plan.metrics[alert.metric].fixture is not None  # a recorded series takes any value
+    return threshold_values(alert.op, alert.threshold, value_range(plan, alert.metric), inside=fed)
+
+
+def value_range(plan: Plan, metric_name: str) -> tuple[float, float]:
+    """The values metric `metric_name` can take: its fixture's `range`, else from its unit."""
+    metric = plan.metrics[metric_name]
+    return _range(metric.unit, metric.fixture.range if metric.fixture else None)
+
+
+def threshold_values(
+    op: str, t: float, bounds: tuple[float, float], *, inside: bool = True
+) -> tuple[float, float]:
+    """The firing and the quiet value for `<metric> op t`, each just on its side of `t`. With
+    `inside`, a threshold inside the metric's range keeps both values in it: `> 0` on a
+    count is quiet at 0, not at -1 (exporter series never make a count negative)."""
+    low, high = bounds
     step = abs(t) * 0.1 if t else 1.0
     step = min(step, (high - t) / 2 if high > t else step, (t - low) / 2 if t > low else step)
     above, below = _short(t + step, t, above=True), _short(t - step, t, above=False)
+    if inside and low <= t <= high:
+        above, below = min(above, high), max(below, low)
     return {
         ">": (above, below),
         ">=": (above, below),
@@ -150,7 +180,19 @@ def fire_and_quiet(plan: Plan, alert: Alert) -> tuple[float, float]:
         "<=": (below, above),
         "==": (t, above),
         "!=": (above, t),
-    }[alert.op]
+    }[op]
+
+
+def holds(op: str, value: float, threshold: float) -> bool:
+    """Whether `value op threshold` is true."""
+    return {
+        ">": value > threshold,
+        ">=": value >= threshold,
+        "<": value < threshold,
+        "<=": value <= threshold,
+        "==": value == threshold,
+        "!=": value != threshold,
+    }[op]
 
 
 def _absences(plan: Plan, alert: Alert, series: tuple[Series, ...]) -> tuple[Absence, ...]:
@@ -181,12 +223,16 @@ def _feedable(series: tuple[Series, ...], v: float) -> bool:
 
 def _short(value: float, threshold: float, *, above: bool) -> float:
     """`value` with as few significant digits as keep it on its side of `threshold`: a
-    `$value | humanize` (4 digits) of 1.3475 could print 1.347 or 1.348, of 1.35 only 1.35."""
+    `$value | humanize` (4 digits) of 1.3475 could print 1.347 or 1.348, of 1.35 only 1.35.
+    Never a power of 1000 (1, 1000, 0.001): computed through counters it comes out a hair
+    below or above, and `humanize` prints 0.9999999 as `1000m` but 1.0000001 as `1`."""
     for digits in range(2, 13):
         candidate = float(f"{value:.{digits}g}")
+        if abs(candidate) in _POWERS_OF_1000:
+            continue
         if (candidate > threshold) if above else (candidate < threshold):
             return candidate
-    return value
+    return value * 1.5 if abs(value) in _POWERS_OF_1000 else value
 
 
 def _range(unit: str, given: tuple[float, float] | None) -> tuple[float, float]:

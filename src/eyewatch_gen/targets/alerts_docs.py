@@ -11,7 +11,7 @@ from eyewatch_gen.plan.availability import outage_timings
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.log_alerts import LogRule, condition, log_rules
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.plan.rules import AlertingRule
+from eyewatch_gen.plan.rules import AlertingRule, format_number
 from eyewatch_gen.templating import render_template
 
 PATH = "docs/alerts.md"
@@ -46,6 +46,7 @@ def render(plan: Plan) -> list[Artifact]:
                 areas=list(areas.values()),
                 timings=outage_timings(plan),
                 log_alerts=[_log_row(plan, rule, channels) for rule in log_rules(plan)],
+                untested=any(a.untested for a in plan.alerts),
             ),
         )
     ]
@@ -53,19 +54,22 @@ def render(plan: Plan) -> list[Artifact]:
 
 def _row(plan: Plan, rule: AlertingRule, channels: dict[str, str]) -> dict[str, str]:
     alert = rule.alert
-    if alert is not None and alert.metric is not None:
-        condition = f"`{alert.metric}` {alert.op} {alert.threshold:g}"
+    if alert is not None and alert.metric is not None and alert.threshold is not None:
+        condition = f"`{alert.metric}` {alert.op} {format_number(alert.threshold)}"
     else:
         condition = f"`{' '.join(rule.expr.split())}`"
     receiver = alerting(plan).route(rule.labels).receiver
     dashboard = rule.annotations.get("dashboard_url")
     runbook = rule.annotations.get("runbook_url")
+    meaning = rule.annotations.get("description", rule.annotations["summary"])
+    if alert is not None and alert.untested is not None:
+        meaning += f" (Untested: {alert.untested})"
     return {
         "name": rule.name,
         "severity": rule.severity,
         "condition": condition,
         "for": rule.for_ if rule.for_ not in ("0s", "0m", "0") else "-",
-        "meaning": rule.annotations.get("description", rule.annotations["summary"]),
+        "meaning": meaning,
         "response": plan.severities.level(rule.severity).response_time,
         "channels": channels.get(receiver, receiver),
         "runbook": f"[runbook]({runbook})" if runbook else "-",

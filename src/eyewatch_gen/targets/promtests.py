@@ -238,6 +238,7 @@ def _schedule(rule: AlertingRule, test: AlertTest, slot: _Round) -> None:
     """Quiet, then firing (then a record-level pending phase, then absence cases) on the
     alert's own series."""
     settle, hold = test.settle, for_minutes(rule.for_)
+    keep = for_minutes(rule.keep_firing_for or "0s")  # a later phase waits for the alert to go
     quiet_end = settle + 1
     fire_start = quiet_end + 1
     fire_end = last = fire_start + settle + hold + 1
@@ -248,13 +249,13 @@ def _schedule(rule: AlertingRule, test: AlertTest, slot: _Round) -> None:
     if hold and test.pending_at_raw:
         slot.checks.append(_check(rule, fire_start + (hold - 1) // 2, []))
     elif hold and test.record:
-        start = fire_end + max(settle, 5) + 2
+        start = fire_end + max(settle, 5) + 2 + keep
         injected = Phase((_record_series(test),), test.firing.v)
         last = start + hold
         slot.fill(injected, start, last)
         slot.checks.append(_check(rule, start + (hold - 1) // 2, []))
     for absence in test.absences:  # after a gap no window reaches across: a fresh start
-        start = last + max(settle, 5) + 2
+        start = last + max(settle, 5) + 2 + keep
         last = start + settle + hold + 1
         slot.fill(absence.phase, start, last, fresh=True)
         expected = [_expected(rule, test, absence.phase.v)] if absence.fires else []

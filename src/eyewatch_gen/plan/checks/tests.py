@@ -7,45 +7,90 @@ from collections.abc import Iterator
 from eyewatch_gen.plan import arith, durations
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.checks.common import Check
-from eyewatch_gen.plan.model import Plan, Series
+from eyewatch_gen.plan.model import Alert, Plan, Series
 from eyewatch_gen.plan.rules import AlertingRule
 from eyewatch_gen.plan.scraping import scrape_seconds
 from eyewatch_gen.plan.slo import SLI_WINDOWS
 from eyewatch_gen.plan.source import Source
-from eyewatch_gen.plan.testspec import feed_jobs, feed_seconds, fire_and_quiet
+from eyewatch_gen.plan.testspec import feed_jobs, feed_seconds, fire_and_quiet, holds, value_range
 from eyewatch_gen.problems import Path, Problem
 from eyewatch_gen.promql.windows import range_windows
 
 UNTESTABLE = "plan/untestable"
 FIXTURE = "plan/fixture"
 TEST_WINDOW = "plan/test-window"
+THRESHOLD = "plan/threshold"
 
 
 def _testable(plan: Plan, source: Source) -> Iterator[Problem]:
-    """Every alert must get generated tests, so the plan must say how to feed it."""
+    """Every alert must get generated tests (or say why not), so the plan must say how to
+    feed it."""
     for i, alert in enumerate(plan.alerts):
+        if alert.untested is not None:
+            continue
         if alert.metric is None:
-            if alert.tests is None:
-                yield source.problem(
-                    ("alerts", i),
-                    "a raw (expr) alert needs `tests` "
-                    "(firing and quiet series) so it can be tested",
-                    UNTESTABLE,
-                )
+            yield from _raw_testable(source, i, alert)
             continue
         metric = plan.metrics.get(alert.metric)
         if metric is None or metric.fixture is not None:
             continue
-        if metric.record is None or alert.guard:
-            why = "has a guard whose series" if alert.guard else "reads a metric that"
+        if alert.guard:
             yield source.problem(
-                ("alerts", i, "metric"),
-                f"cannot generate tests: the alert "
-                f"{why} no recorded series can feed; add "
-                f"metrics.{alert.metric}.fixture (raw series as a function "
-                "of v)",
+                ("alerts", i, "guard"),
+                "cannot generate tests: no recorded series can feed the guard; add "
+                f"metrics.{alert.metric}.fixture (raw series for the metric, as a function "
+                f"of v, and for the guard), or {_OPT_OUT}",
                 UNTESTABLE,
             )
+        elif metric.record is None:
+            yield source.problem(
+                ("alerts", i, "metric"),
+                f"cannot generate tests: metric {alert.metric!r} is neither recorded nor "
+                f"fed; the shortest fix is metrics.{alert.metric}.record (a recording rule "
+                "name such as job:requests:rate5m: the test then sets the recorded series), "
+                f"else metrics.{alert.metric}.fixture (raw series as a function of v), or "
+                f"{_OPT_OUT}",
+                UNTESTABLE,
+            )
+
+
+_OPT_OUT = '`untested: "<why>"` on the alert'
+
+
+def _raw_testable(source: Source, i: int, alert: Alert) -> Iterator[Problem]:
+    if alert.tests is None:
+        yield source.problem(
+            ("alerts", i),
+            "a raw (expr) alert needs `tests` (firing and quiet series) so it can be "
+            f"tested, or {_OPT_OUT}",
+            UNTESTABLE,
+        )
+        return
+    if not alert.tests.firing and "absent" not in (alert.expr or ""):
+        yield source.problem(
+            ("alerts", i, "tests", "firing"),
+            "no series at all fires only an absent() alert; give the series that make "
+            "this one fire",
+            UNTESTABLE,
+        )
+    printing = [key for key, text in _texts(alert).items() if "$value" in text]
+    if printing and alert.tests.value is None:
+        yield source.problem(
+            ("alerts", i, "tests"),
+            f"{', '.join(printing)} prints $value: give tests.value (the value of the "
+            "expression when it fires) so the generated test can expect the text",
+            UNTESTABLE,
+        )
+
+
+def _texts(alert: Alert) -> dict[str, str]:
+    """Every text of the alert Prometheus renders as a template, by where it is written."""
+    return {
+        "summary": alert.summary,
+        "description": alert.description,
+        **{f"annotations.{k}": v for k, v in alert.annotations.items()},
+        **{f"labels.{k}": v for k, v in alert.labels.items()},
+    }
 
 
 def _fixtures(plan: Plan, source: Source) -> Iterator[Problem]:
@@ -90,6 +135,33 @@ def _falling(series_list: list[Series], v: float) -> Iterator[int]:
     for j, series in enumerate(series_list):
         if series.rate and arith.check(series.rate) is None and arith.evaluate(series.rate, v) < 0:
             yield j
+
+
+def _reachable(plan: Plan, source: Source) -> Iterator[Problem]:
+    """A threshold at the edge of its metric's range can leave no value to fire (or to stay
+    quiet) at: `< 0` on a count never fires, `>= 0` always does."""
+    for i, alert in enumerate(plan.alerts):
+        metric = plan.metrics.get(alert.metric or "")
+        if metric is None or metric.fixture is None:
+            continue
+        assert alert.op is not None and alert.threshold is not None and alert.metric
+        fire, quiet = fire_and_quiet(plan, alert)
+        low, high = value_range(plan, alert.metric)
+        values = f"its metric's values lie in [{low:g}, {high:g}] (fixture.range, else the unit's)"
+        condition = f"{alert.op} {alert.threshold:g}"
+        if not holds(alert.op, fire, alert.threshold):
+            yield source.problem(
+                ("alerts", i, "threshold"),
+                f"can never fire: {values} and none is {condition}; "
+                "widen fixture.range if the metric can go beyond",
+                THRESHOLD,
+            )
+        elif holds(alert.op, quiet, alert.threshold):
+            yield source.problem(
+                ("alerts", i, "threshold"),
+                f"is always true: {values} and every one is {condition}",
+                THRESHOLD,
+            )
 
 
 def _test_windows(plan: Plan, source: Source) -> Iterator[Problem]:
@@ -158,5 +230,5 @@ def _slo_sources(plan: Plan) -> Iterator[tuple[Path, str, tuple[str, ...]]]:
                 yield ("slos", i, "sli", key), query.replace("{{.window}}", window), reads
 
 
-CHECKS: tuple[Check, ...] = (_testable, _fixtures, _counters_grow)
+CHECKS: tuple[Check, ...] = (_testable, _fixtures, _counters_grow, _reachable)
 DERIVED: tuple[Check, ...] = (_test_windows,)

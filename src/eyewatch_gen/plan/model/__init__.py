@@ -41,6 +41,7 @@ from eyewatch_gen.plan.model.outputs import (
     ThanosOutput,
 )
 from eyewatch_gen.plan.model.plan import Area, Plan
+from eyewatch_gen.plan.model.policy import Policy
 from eyewatch_gen.plan.model.routing import (
     Channel,
     Escalation,
@@ -102,6 +103,7 @@ __all__ = [
     "Outputs",
     "PanelSpec",
     "Plan",
+    "Policy",
     "Probe",
     "ProbeAlerting",
     "PrometheusServer",

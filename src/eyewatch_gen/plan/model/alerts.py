@@ -9,10 +9,12 @@ from eyewatch_gen.plan.fields import (
     Comparison,
     Duration,
     LabelName,
+    LabelValue,
     Level,
     MetricName,
     RecordName,
     Slug,
+    Threshold,
     Url,
 )
 from eyewatch_gen.plan.model.base import Model
@@ -87,7 +89,9 @@ class Metric(Model):
 class AlertTests(Model):
     """Inputs for a raw (expr) alert's generated tests; series use constants, not `v`."""
 
-    firing: list[Series] = Field(min_length=1)
+    firing: list[Series] = Field(
+        description="Series of the firing case; empty for an absent() alert (nothing at all)."
+    )
     quiet: list[Series] = Field(min_length=1)
     labels: dict[LabelName, str] = Field(
         default_factory=dict, description="Labels of the firing series."
@@ -101,7 +105,9 @@ class Alert(Model):
     name: AlertName
     metric: MetricName | None = Field(None, description="Threshold alert: the metric compared.")
     op: Comparison | None = Field(None, description="Threshold alert: the comparison.")
-    threshold: float | None = Field(None, description="Threshold alert: the value compared to.")
+    threshold: Threshold | None = Field(
+        None, description="Threshold alert: the value compared to (the number, or 85%, 7d...)."
+    )
     expr: str | None = Field(None, min_length=1, description="Raw alert: the whole condition.")
     guard: str | None = Field(
         None,
@@ -127,6 +133,12 @@ class Alert(Model):
         "series with these label values, e.g. {destination_service_name: checkout}.",
     )
     tests: AlertTests | None = Field(None, description="Raw alerts: inputs for generated tests.")
+    untested: str | None = Field(
+        None,
+        min_length=1,
+        description="Why this alert gets no generated test: an honest opt-out that `lint` "
+        "lists; `policy.require_tests` forbids it at the levels it names.",
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> Alert:
@@ -147,7 +159,7 @@ class Alert(Model):
 class AlertOverride(Model):
     """An environment's changes to one alert."""
 
-    threshold: float | None = None
+    threshold: Threshold | None = None
     for_: Duration | None = Field(None, alias="for")
     severity: Level | None = None
 
@@ -161,11 +173,15 @@ class AlertSet(Model):
         pattern=r"^[A-Z{][A-Za-z0-9{}]*$",
         description="Alert name template, e.g. {Item}ErrorRateHigh.",
     )
-    for_each: list[Slug] = Field(min_length=1)
+    for_each: list[LabelValue] = Field(
+        min_length=1,
+        description="The items: values of `label` (checkout, MemoryPressure, eu-west-1); "
+        "{Item} is each run of letters and digits capitalised (EuWest1).",
+    )
     label: LabelName = Field(description="The label whose value is the item.")
     metric: MetricName
     op: Comparison
-    threshold: float
+    threshold: Threshold
     for_: Duration = Field("0s", alias="for")
     severity: Level
     summary: str = Field(min_length=1)
@@ -173,4 +189,4 @@ class AlertSet(Model):
     runbook: Url | None = None
     guard: str | None = None
     service: bool = Field(True, description="Set the `service` label to the item.")
-    overrides: dict[Slug, AlertOverride] = Field(default_factory=dict)
+    overrides: dict[LabelValue, AlertOverride] = Field(default_factory=dict)

@@ -14,6 +14,7 @@ from eyewatch_gen.plan.model.environments import Environment
 from eyewatch_gen.plan.model.log_alerts import LogAlert
 from eyewatch_gen.plan.model.logging import Logging
 from eyewatch_gen.plan.model.outputs import Outputs
+from eyewatch_gen.plan.model.policy import Policy
 from eyewatch_gen.plan.model.routing import Channel, Inhibition, OnCall, Severities, Smtp, Team
 from eyewatch_gen.plan.model.scrape import Job, Probe, ProbeAlerting, PrometheusServer
 from eyewatch_gen.plan.model.slos import Slo
@@ -75,6 +76,7 @@ class Plan(Model):
         description="Alerts on log events (ElastAlert 2), routed like metric alerts.",
     )
     outputs: Outputs = Field(default_factory=Outputs)
+    policy: Policy = Field(default_factory=Policy)
     environments: dict[Slug, Environment] = Field(
         default_factory=dict,
         description="When set, render writes one tree per environment (generated/<env>/).",
