@@ -60,3 +60,11 @@ def test_label_matchers_keep_the_order_given() -> None:
 def test_equality_labels_are_what_absent_returns() -> None:
     selector = 'm{job="a", code=~"5..", zone!="b", path="/x\\"y"}'
     assert equality_labels(selector) == {"job": "a", "path": '/x"y'}
+
+
+@pytest.mark.parametrize(
+    "value", ["[]", "[5m]", "a [1h] offset 1d", "x]"], ids=["empty", "window", "offset", "lone"]
+)
+def test_brackets_inside_a_label_value_are_not_windows(value: str) -> None:
+    (selector,) = selectors(f"rate(m{label_matchers({'A': value})}[5m])")
+    assert selector.matchers == (("A", "=", value),)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+
+from eyewatch_gen.promql.syntax import string_end
 
 _RANGE = re.compile(r"\[\s*(\w+)\s*(?::\s*\w*\s*)?\]")
 _OFFSET = re.compile(r"\boffset\s+(-?[0-9a-z]+)")
@@ -10,25 +13,45 @@ _BRACKETS = re.compile(r"\[[^\]]*\]")
 _BASELINE = re.compile(r"\[[^\]]*\]\s*offset\s+-?[0-9a-z]+|\boffset\s+-?[0-9a-z]+")
 
 
+def _parts(expr: str) -> Iterator[tuple[str, bool]]:
+    """`expr` cut into (text, is a quoted string) pieces: a `[5m]` inside a label value is
+    text, not a window."""
+    start = index = 0
+    while index < len(expr):
+        if expr[index] in "\"'`":
+            end = string_end(expr, index)
+            end = len(expr) - 1 if end < 0 else end
+            yield expr[start:index], False
+            yield expr[index : end + 1], True
+            start = index = end + 1
+            continue
+        index += 1
+    yield expr[start:], False
+
+
+def _outside_strings(expr: str, change: Callable[[str], str]) -> str:
+    return "".join(text if quoted else change(text) for text, quoted in _parts(expr))
+
+
 def range_windows(expr: str) -> list[str]:
     """The range of every range selector and subquery, as written (`5m`, `1h`)."""
-    return _RANGE.findall(expr)
+    return [w for text, quoted in _parts(expr) if not quoted for w in _RANGE.findall(text)]
 
 
 def offsets(expr: str) -> list[str]:
     """The duration of every `offset` modifier, as written (`1w`, `-5m`)."""
-    return _OFFSET.findall(expr)
+    return [o for text, quoted in _parts(expr) if not quoted for o in _OFFSET.findall(text)]
 
 
 def without_windows(expr: str) -> str:
-    """`expr` with range windows and offsets blanked out."""
-    return _OFFSET.sub(" ", _BRACKETS.sub(" ", expr))
+    """`expr` with range windows and offsets blanked out (quoted strings kept as written)."""
+    return _outside_strings(expr, lambda text: _OFFSET.sub(" ", _BRACKETS.sub(" ", text)))
 
 
 def without_baselines(expr: str) -> str:
     """`expr` without offset windows (`[1h] offset 1d`) and offsets: the parts that look at
     the past and so delay nothing."""
-    return _BASELINE.sub(" ", expr)
+    return _outside_strings(expr, lambda text: _BASELINE.sub(" ", text))
 
 
 _UNIT_MS = {"y": 31_536_000_000, "w": 604_800_000, "d": 86_400_000, "h": 3_600_000}
@@ -53,4 +76,4 @@ def shortened(expr: str, by_ms: int) -> str:
         whole = found.group(0)
         return whole.replace(found.group(1), text or "0s", 1)
 
-    return _RANGE.sub(shorten, expr)
+    return _outside_strings(expr, lambda text: _RANGE.sub(shorten, text))
