@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+import yaml
+
 from conftest import ROOT
 from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan.load import load_plan
@@ -39,3 +44,12 @@ def test_committed_plan_schema_is_current() -> None:
 
     committed = (ROOT / "plan.schema.json").read_text()
     assert committed == plan_schema_text(), "run `make schema` and commit plan.schema.json"
+
+
+@pytest.mark.parametrize("hook", ["eyewatch-gen-validate", "eyewatch-gen-check"])
+@pytest.mark.parametrize(
+    "changed", ["plan.yaml", "plan.d/checkout.yaml", "teams/search.yml"], ids=str
+)
+def test_pre_commit_hooks_run_when_a_team_file_changes(hook: str, changed: str) -> None:
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert re.search(hooks[hook]["files"], changed), f"{hook} skips a change to {changed}"
