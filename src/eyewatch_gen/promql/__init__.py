@@ -1,6 +1,8 @@
 """PromQL text helpers, the one place that reads and writes PromQL and promtool notation.
 
 - `syntax`: the lexical layer (strings, brackets): `lexical_error`, `string_end`;
+- `parse`: a tree with spans; `validity`: whether an expression is valid PromQL
+  (`promql_error`, `guard_error`: parse and types, as promtool's parser checks them);
 - `labels`: label values quoted and unquoted, `{a="b"}` matchers, promtool series text;
 - `selectors`: every series selector in an expression, and whether a series matches one;
 - `windows`: range windows and offsets in an expression;

@@ -1,11 +1,11 @@
-"""A PromQL parser for reading expressions: their shape, not their validity.
+"""A PromQL parser: an expression's shape, and whether it is grammatical.
 
 `parse(text)` gives a tree of frozen nodes, each with the span of `text` it was read from
 (`text[node.start:node.end]`), so a part of an expression can be written back exactly as its
 author wrote it. It follows Prometheus's grammar (operator precedence, `bool`, `on`,
 `ignoring`, `group_left`, `group_right`, `by`/`without` before or after the aggregated
-expression, subqueries, `offset`, `@`), but does not check function names or argument types:
-promtool stays the authority on what is valid.
+expression, subqueries, `offset`, `@`) and reads durations as Prometheus 2 does (`5m`, `1h30m`,
+never a bare number); function names and argument types are `validity`'s.
 Grammar: https://prometheus.io/docs/prometheus/latest/querying/basics/
 """
 
@@ -47,7 +47,7 @@ _TOKEN = re.compile(
     r"|(?P<duration>(?:\d+(?:ms|[smhdwy]))+)(?![\w.])"
     r"|(?P<number>0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
     r"|(?P<string>\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`)"
-    r"|(?P<ident>[a-zA-Z_:][a-zA-Z0-9_:]*)"
+    r"|(?P<ident>[a-zA-Z_][a-zA-Z0-9_:]*|:[a-zA-Z_:][a-zA-Z0-9_:]*)"  # not `:1m` of `[5m:1m]`
     r"|(?P<op>==|!=|>=|<=|=~|!~|[-+*/%^<>=(){}\[\],:@])"
 )
 
@@ -57,6 +57,7 @@ class ParseError(ValueError):
 
     def __init__(self, message: str, position: int) -> None:
         super().__init__(f"{message} (character {position + 1})")
+        self.reason = message
         self.position = position
 
 
@@ -315,22 +316,40 @@ class _Parser:
             if self.at("["):
                 node = self._window(node)
             elif self.at("offset", "@"):
-                self.take()
+                modifier = self.take().text
                 sign = self.take().text if self.at("-", "+") else ""
                 token = self.take()
-                if token.text in ("start", "end"):
+                if modifier == "@" and not sign and token.text in ("start", "end"):
                     self.expect("(")
                     token = self.expect(")")
+                elif modifier == "offset":
+                    self.duration(token, "offset")
+                elif token.kind != "number":
+                    raise ParseError(
+                        f"expected a time (a number, start() or end()) after @, "
+                        f"found {token.text or 'the end'!r}",
+                        token.start,
+                    )
                 node = Shifted(node.start, token.end, node, sign + token.text)
             else:
                 return node
 
+    def duration(self, token: _Token, what: str) -> str:
+        """The text of a duration token (`5m`, `1h30m`); ParseError for anything else."""
+        if token.kind != "duration":
+            word = re.match(r"[\w.]*", self.text[token.start :])
+            found = (word.group() if word else "") or token.text or "the end"
+            raise ParseError(
+                f"expected a duration such as 5m in the {what}, found {found!r}", token.start
+            )
+        return token.text
+
     def _window(self, node: Node) -> Node:
         self.expect("[")
-        window = self.take().text
+        window = self.duration(self.take(), "range")
         if self.at(":"):
             self.take()
-            step = "" if self.at("]") else self.take().text
+            step = "" if self.at("]") else self.duration(self.take(), "subquery step")
             end = self.expect("]").end
             return Subquery(node.start, end, node, window, step)
         end = self.expect("]").end
@@ -358,7 +377,10 @@ class _Parser:
             return self.selector(None)
         if token.kind == "ident":
             return self.named(token)
-        raise ParseError(f"unexpected {token.text or 'end of expression'!r}", token.start)
+        raise ParseError(
+            f"unexpected {token.text!r}" if token.text else "unexpected end of expression",
+            token.start,
+        )
 
     def named(self, token: _Token) -> Node:
         after = self.peek(1).text

@@ -1,8 +1,7 @@
 """The lexical layer of PromQL: where strings end, and whether brackets and strings balance.
 
-`lexical_error` catches what a person mistypes (an unclosed bracket or string) at validation
-time with a plan position; promtool stays the authority on full PromQL semantics and
-`eyewatch-gen lint` and the tests run it on everything generated.
+`lexical_error` catches what a person mistypes (an unclosed bracket or string) with the
+clearest message; `validity` runs it before parsing.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.source import Source
 from eyewatch_gen.problems import Problem
 from eyewatch_gen.promql.ratios import absent_numerators
-from eyewatch_gen.promql.syntax import lexical_error
+from eyewatch_gen.promql.validity import guard_error, promql_error
 
 PROMQL = "plan/promql"
 SLO_WINDOW = "plan/slo-window"
@@ -24,10 +24,13 @@ def _expressions(plan: Plan, source: Source) -> Iterator[Problem]:
         exprs += [
             (("alerts", i, k), v) for k, v in (("expr", alert.expr), ("guard", alert.guard)) if v
         ]
-    for i, slo in enumerate(plan.slos):
-        exprs += [(("slos", i, "sli", k), getattr(slo.sli, k)) for k in ("errors", "total")]
+    for i, slo in enumerate(plan.slos):  # with the rate window the generator puts in
+        exprs += [
+            (("slos", i, "sli", k), getattr(slo.sli, k).replace("{{.window}}", slo.window))
+            for k in ("errors", "total")
+        ]
     for path, text in exprs:
-        error = lexical_error(text)
+        error = guard_error(text) if path[-1] == "guard" else promql_error(text)
         if error:
             yield source.problem(path, f"not valid PromQL: {error}", PROMQL)
 
