@@ -326,6 +326,35 @@ def test_what_the_plan_rejects_is_refused_not_written(tmp_path: Path) -> None:
     assert "alert 'ErrorRateHigh': '15 minutes' is not a duration" in report
 
 
+def test_a_rule_that_is_not_valid_promql_is_refused_with_the_reason(
+    tmp_path: Path, cli: Cli
+) -> None:
+    text = """
+groups:
+  - name: g
+    rules:
+      - record: job:bar:sum
+        expr: sum by (job) (bar +)
+      - alert: Broken
+        expr: foo >
+        labels: {severity: warning}
+      - alert: Fine
+        expr: up == 0
+        labels: {severity: warning}
+"""
+    plan, report = _import(tmp_path, text)
+    assert [a["name"] for a in plan["alerts"]] == ["Fine"]  # type: ignore[attr-defined]
+    assert list(plan["metrics"]) == ["fine"]  # type: ignore[call-overload]
+    assert "foo >" not in yaml.safe_dump(plan) and "bar +" not in yaml.safe_dump(plan)
+    assert "rules.yml:5:9: record 'job:bar:sum': not valid PromQL: unexpected ')'" in report
+    assert (
+        "rules.yml:7:9: alert 'Broken': not valid PromQL: unexpected end of expression "
+        "(character 6)" in report
+    )
+    result = cli("import", tmp_path / "rules.yml", "--out", tmp_path / "plan.yaml")
+    assert result.code == 0, result.err
+
+
 def test_a_file_that_is_not_rules_is_an_error_with_a_position(tmp_path: Path, cli: Cli) -> None:
     bad = tmp_path / "bad.yml"
     bad.write_text("version: 1\nplatform: x\n")

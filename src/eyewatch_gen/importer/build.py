@@ -18,6 +18,7 @@ from eyewatch_gen.importer.infer import Case, FixtureOut, UntestableError, fixtu
 from eyewatch_gen.importer.read import Read, Refusal, RuleIn
 from eyewatch_gen.plan.fields import Level
 from eyewatch_gen.plan.rules import camel, format_number
+from eyewatch_gen.promql.validity import promql_error
 
 TESTED_RAW = "through inferred exporter series"
 TESTED_RECORD = "at its recorded series"
@@ -82,15 +83,26 @@ class Built:
 def build(read: Read, options: Options) -> Built:
     """Metrics and alerts for every rule read, test inputs inferred."""
     built = Built(read, refused=list(read.refused))
-    renames = _records(built, [r for r in read.rules if r.kind == "record"])
+    rules = [r for r in read.rules if _valid(built, r)]
+    renames = _records(built, [r for r in rules if r.kind == "record"])
     taken: set[str] = set()
-    for rule in read.rules:
+    for rule in rules:
         if rule.kind == "alert":
             _alert(built, _renamed_rule(rule, renames), options, taken)
     _infer(built)
     for index, alert in enumerate(built.alerts):
         _finish(built, index, alert, options)
     return built
+
+
+def _valid(built: Built, rule: RuleIn) -> bool:
+    """Whether the rule's expression is valid PromQL; a rule that is not is refused."""
+    error = promql_error(rule.expr)
+    if error:
+        built.refused.append(
+            Refusal(rule.place, f"{rule.kind} {rule.name!r}", f"not valid PromQL: {error}")
+        )
+    return error is None
 
 
 # --- recording rules --------------------------------------------------------------------
