@@ -56,13 +56,16 @@ def test_divisions_find_each_operand(expr: str, expected: list[Division]) -> Non
         'rate(r_total{code!~"2.."}[5m]) / (rate(r_total[5m]) > 0)',
         'sum(rate(r_total{job="a", outcome="hit"}[1h])) / sum(rate(r_total{job="a"}[1h]))',
         'sum(rate(r_total{code="500"}[5m])) / job:r:rate5m',  # a record reading r_total
+        'sum(rate(requests{code="500"}[5m])) / sum(rate(requests[5m]))',  # read through rate
+        'sum(job:r:rate5m{code="500"}) / sum(job:r:rate5m)',  # a record of counter reads
+        'sum(d_bucket{le="0.5"}) / sum(d_bucket)',  # named like a counter
     ],
-    ids=["regex", "negative", "extra-label", "through-a-record"],
+    ids=["regex", "negative", "extra-label", "through-a-record", "rate", "record", "bucket"],
 )
 def test_a_label_filtered_numerator_without_fallback_is_flagged(expr: str) -> None:
     found = list(absent_numerators(expr, {"job:r:rate5m": "sum by (job) (rate(r_total[5m]))"}))
     assert len(found) == 1
-    assert found[0].selector.startswith("r_total{")
+    assert found[0].selector in expr
     assert " or 0 * " in found[0].rewrite
 
 
@@ -76,11 +79,40 @@ def test_a_label_filtered_numerator_without_fallback_is_flagged(expr: str) -> No
         'c{t="cur"} / ignoring (t) (c{t="cur"} + ignoring (t) c{t="avail"})',
         "1 - (x:ratio / (x:ratio offset 1w > 0))",
         'sum(rate(r_total{code=~"5.."}[5m])) > 3',  # no ratio
+        'sum by (instance) (mongodb_ss_connections{conn_type="current"})'
+        ' / sum by (instance) (mongodb_ss_connections{conn_type=~"current|available"}) * 100',
     ],
-    ids=["fallback", "other-metric", "same-filters", "gauge-parts", "records", "no-ratio"],
+    ids=["fallback", "other-metric", "same-filters", "gauge-parts", "records", "no-ratio", "gauge"],
 )
 def test_ratios_that_exist_whenever_there_is_traffic_are_not_flagged(expr: str) -> None:
     assert list(absent_numerators(expr, {})) == []
+
+
+@pytest.mark.parametrize(
+    ("op", "consequence"),
+    [
+        ("<", "so an alert on a low ratio can never fire while the series is absent;"),
+        (
+            ">",
+            "so the ratio is empty instead of 0 while the series is absent (dashboards and SLO "
+            "windows lose those periods);",
+        ),
+    ],
+)
+def test_the_warning_says_what_an_absent_numerator_costs(op: str, consequence: str) -> None:
+    text = _minimal_with(BARE).replace(
+        'metric: errors\n    op: ">"', f'metric: errors\n    op: "{op}"'
+    )
+    assert f'op: "{op}"' in text
+    [warning] = [w for w in load_plan_text(text).warnings if w.rule == RULE]
+    assert consequence in warning.message
+    raw = MINIMAL.read_text().replace(
+        'expr: up{job="app"} == 0',
+        f'expr: 0.5 {">" if op == "<" else "<"} sum(rate(http_requests_total{{code="503"}}[5m]))'
+        " / sum(rate(http_requests_total[5m]))",
+    )
+    [warning] = [w for w in load_plan_text(raw).warnings if w.rule == RULE]
+    assert consequence in warning.message
 
 
 def test_the_warning_names_the_metric_and_the_rewrite() -> None:

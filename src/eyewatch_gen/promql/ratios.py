@@ -3,8 +3,10 @@
 A ratio `part / whole` whose numerator selects a subset of the denominator's series by a label
 value (`outcome="hit"`, `code=~"5.."`) is empty, not 0, until one such series exists, and
 exporters create a labelled counter only at its first increment. `(part or 0 * whole) / whole`
-exists whenever there is traffic. The scan is textual and conservative: it reports only what it
-can read, and a numerator with any `or` counts as having its fallback.
+exists whenever there is traffic. Only counters are reported (a name ending `_total`, `_count`,
+`_sum` or `_bucket`, or read through `rate`, `increase` or `irate`, also inside a record): a
+gauge's labelled series exist from the start. The scan is textual and conservative: it reports
+only what it can read, and a numerator with any `or` counts as having its fallback.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from eyewatch_gen.promql.labels import escape
+from eyewatch_gen.promql.parse import Call, ParseError, Range, parse, walk
 from eyewatch_gen.promql.selectors import Matcher, Selector, selectors
 
 _TOKEN = re.compile(
@@ -24,6 +27,8 @@ _TOKEN = re.compile(
     r"|==|!=|>=|<=|[-+*/%^<>(),]"
     r"|#[^\n]*"  # comments
 )
+_COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
+_COUNTER_READS = frozenset({"rate", "increase", "irate"})
 _MODIFIERS = frozenset({"bool", "on", "ignoring", "group_left", "group_right"})
 # Binary operators that bind more loosely than `/` (everything but `* / % atan2 ^`).
 _LOOSER = frozenset({"+", "-", "==", "!=", ">", "<", ">=", "<=", "and", "or", "unless"})
@@ -129,13 +134,37 @@ def absent_numerators(expr: str, records: dict[str, str]) -> Iterator[AbsentNume
         whole = _expanded(selectors(division.denominator), records)
         for part in selectors(division.numerator):
             extra = _extra_filters(part, whole)
-            if extra:
+            if extra and _counter(part.name, division.numerator, records):
                 yield AbsentNumerator(
                     _text(part),
                     _matchers(extra),
                     _rewrite(division.numerator, division.denominator),
                 )
                 break
+
+
+def _counter(name: str, numerator: str, records: dict[str, str]) -> bool:
+    """Whether the series `name` of `numerator` counts: named like a counter, read through
+    rate/increase/irate, or recorded from such reads."""
+    if name.endswith(_COUNTER_SUFFIXES):
+        return True
+    if name in records and _counter_reads(records[name], None):
+        return True
+    return _counter_reads(numerator, name)
+
+
+def _counter_reads(expr: str, name: str | None) -> bool:
+    """Whether `expr` applies rate/increase/irate to the series `name` (any, for None)."""
+    try:
+        nodes = walk(parse(expr))
+    except ParseError:
+        return False
+    return any(
+        isinstance(node, Call)
+        and node.name in _COUNTER_READS
+        and any(isinstance(arg, Range) and name in (None, arg.selector.name) for arg in walk(node))
+        for node in nodes
+    )
 
 
 def _expanded(found: tuple[Selector, ...], records: dict[str, str]) -> list[Selector]:

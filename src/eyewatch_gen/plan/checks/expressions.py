@@ -8,6 +8,7 @@ from eyewatch_gen.plan.checks.common import Check
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.source import Source
 from eyewatch_gen.problems import Problem
+from eyewatch_gen.promql.parse import COMPARISONS, Binary, Number, Paren, ParseError, parse
 from eyewatch_gen.promql.ratios import absent_numerators
 from eyewatch_gen.promql.validity import guard_error, promql_error
 
@@ -49,24 +50,56 @@ def _slo_windows(plan: Plan, source: Source) -> Iterator[Problem]:
 
 
 def _ratio_numerators(plan: Plan, source: Source) -> Iterator[Problem]:
-    """A ratio whose numerator is a label-filtered part of its denominator is empty, not 0,
-    until that part's first series exists: alerts on it cannot fire. (SLO error ratios get
-    their fallback from the generator.)"""
+    """A ratio whose numerator is a label-filtered part of its denominator's counter is empty,
+    not 0, until that part's first series exists: an alert on a low ratio cannot fire, and a
+    dashboard or SLO window loses those periods. (SLO error ratios get their fallback from the
+    generator.)"""
     records = {m.record: m.expr for m in plan.metrics.values() if m.record}
-    exprs: list[tuple[tuple[str | int, ...], str]] = [
-        (("metrics", n, "expr"), m.expr) for n, m in plan.metrics.items()
+    exprs: list[tuple[tuple[str | int, ...], str, bool]] = [
+        (("metrics", n, "expr"), m.expr, any(a.metric == n and a.op in _LOW for a in plan.alerts))
+        for n, m in plan.metrics.items()
     ]
-    exprs += [(("alerts", i, "expr"), a.expr) for i, a in enumerate(plan.alerts) if a.expr]
-    for path, expr in exprs:
+    exprs += [
+        (("alerts", i, "expr"), a.expr, _fires_low(a.expr))
+        for i, a in enumerate(plan.alerts)
+        if a.expr
+    ]
+    for path, expr, low in exprs:
         for found in absent_numerators(expr, records):
+            consequence = (
+                "so an alert on a low ratio can never fire while the series is absent"
+                if low
+                else "so the ratio is empty instead of 0 while the series is absent "
+                "(dashboards and SLO windows lose those periods)"
+            )
             yield source.problem(
                 path,
                 f"the ratio's numerator {found.selector} is empty until a series with "
-                f"{found.filters} exists (exporters create it at its first increment), so the "
-                f"ratio is empty, not 0, and alerts on it cannot fire; write {found.rewrite}",
+                f"{found.filters} exists (exporters create it at its first increment), "
+                f"{consequence}; write {found.rewrite}",
                 RATIO_ABSENT_NUMERATOR,
                 level="warning",
             )
+
+
+_LOW = frozenset({"<", "<="})
+
+
+def _fires_low(expr: str) -> bool:
+    """Whether the alert condition `expr` fires on a low value (`x < 0.9`, `0.9 > x`)."""
+    try:
+        node = parse(expr)
+    except ParseError:
+        return False
+    while isinstance(node, Binary) and node.op in ("and", "unless"):
+        node = node.lhs
+    while isinstance(node, Paren):
+        node = node.expr
+    if not isinstance(node, Binary) or node.op not in COMPARISONS:
+        return False
+    if isinstance(node.lhs, Number):
+        return node.op in (">", ">=")
+    return node.op in _LOW
 
 
 CHECKS: tuple[Check, ...] = (_expressions, _slo_windows, _ratio_numerators)
