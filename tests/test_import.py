@@ -355,6 +355,44 @@ groups:
     assert result.code == 0, result.err
 
 
+def test_the_report_counts_in_plain_words(tmp_path: Path) -> None:
+    text = """
+groups:
+  - name: g
+    rules:
+      - record: job:up:sum
+        expr: sum by (job) (up)
+      - alert: Down
+        expr: up == 0
+"""
+    _, report = _import(tmp_path, text, severity_map={"default": "P3"})
+    assert report.startswith("eyewatch-gen import: 2 rules read from ")
+    assert "imported: 1 alert (1 threshold, 0 raw), 1 recording rule (metrics" in report
+    assert "tested:   1 of 1 alert (100%)" in report
+    _, report = _import(tmp_path, text)
+    assert "no severity label is not" not in report
+    assert "alert 'Down': the rule has no severity label and the severity map has no default" in (
+        report
+    )
+
+
+def test_when_every_rule_is_refused_nothing_is_written_and_the_exit_is_1(
+    tmp_path: Path, cli: Cli
+) -> None:
+    rules = tmp_path / "rules.yml"
+    rules.write_text("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: foo >\n")
+    out = tmp_path / "plan.yaml"
+    result = cli("import", rules, "--out", out)
+    assert result.code == 1
+    assert not out.exists()
+    assert "imported: 0 alerts (0 threshold, 0 raw), 0 recording rules" in result.err
+    assert "tested:" not in result.err
+    assert "alert 'A': not valid PromQL" in result.err
+    assert "nothing imported: no plan written" in result.err
+    to_stdout = cli("import", rules)
+    assert (to_stdout.code, to_stdout.out) == (1, "")
+
+
 def test_a_file_that_is_not_rules_is_an_error_with_a_position(tmp_path: Path, cli: Cli) -> None:
     bad = tmp_path / "bad.yml"
     bad.write_text("version: 1\nplatform: x\n")

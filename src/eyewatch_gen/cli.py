@@ -336,11 +336,15 @@ def import_(
 ) -> None:
     """Import existing Prometheus rules into a plan (or a team file): thresholds, raw
     alerts and records, test inputs inferred where the expression allows, a report of
-    what was imported, tested, renamed, rewritten and refused."""
+    what was imported, tested, renamed, rewritten and refused. Exit 1, writing nothing, when
+    every rule is refused."""
     from eyewatch_gen.importer import Options, import_rules
 
     options = Options(_severity_map(severity_map), area_from, _slug(team), _slug(platform) or "")
     imported = import_rules(files, options)
+    if imported.counts.nothing:  # every rule refused: no empty plan, a finding
+        typer.echo(imported.report, nl=False, err=True)
+        raise typer.Exit(1)
     if out is None:
         typer.echo(imported.plan, nl=False)
         typer.echo(imported.report, nl=False, err=True)

@@ -56,9 +56,13 @@ def level(rule: RuleIn, severity_map: dict[str, Level]) -> Level:
         return severity  # type: ignore[return-value]
     found = severity_map.get(severity.lower(), severity_map.get("default"))
     if found is None:
-        what = f"severity {severity!r}" if severity else "no severity label"
+        what = (
+            f"severity {severity!r} is not in the severity map"
+            if severity
+            else "the rule has no severity label and the severity map has no default"
+        )
         raise RefusedError(
-            f"{what} is not in the severity map; map it with --severity-map "
+            f"{what}; map it with --severity-map "
             f"{severity or 'default'}=P3 (critical=P1,warning=P3,info=P4 are built in)"
         )
     return found

@@ -22,6 +22,11 @@ class Counts:
     refused: int
 
     @property
+    def nothing(self) -> bool:
+        """Whether no rule was imported (every one refused, or none read)."""
+        return self.alerts + self.records == 0
+
+    @property
     def tested_share(self) -> float:
         """Tested alerts as a share of imported alerts."""
         return self.tested / self.alerts if self.alerts else 1.0
@@ -46,12 +51,15 @@ def text(built: Built, sources: list[str], team: str | None) -> str:
     found = counts(built)
     how = {kind: sum(a.tested == kind for a in built.alerts) for kind in _KINDS}
     lines = [
-        f"eyewatch-gen import: {found.rules} rules read from {', '.join(sources)}",
-        f"  imported: {found.alerts} alerts ({found.threshold} threshold, {found.raw} raw), "
-        f"{found.records} recording rules (metrics with record:)",
-        f"  tested:   {found.tested} of {found.alerts} alerts ({found.tested_share:.0%}): "
-        + ", ".join(f"{how[kind]} {kind}" for kind in _KINDS),
+        f"eyewatch-gen import: {_count(found.rules, 'rule')} read from {', '.join(sources)}",
+        f"  imported: {_count(found.alerts, 'alert')} ({found.threshold} threshold, "
+        f"{found.raw} raw), {_count(found.records, 'recording rule')} (metrics with record:)",
     ]
+    if found.alerts:
+        lines.append(
+            f"  tested:   {found.tested} of {_count(found.alerts, 'alert')} "
+            f"({found.tested_share:.0%}): " + ", ".join(f"{how[kind]} {kind}" for kind in _KINDS)
+        )
     lines += _section(
         "untested", [f"{a.name} ({a.level}): {a.untested}" for a in built.alerts if a.untested]
     )
@@ -75,10 +83,16 @@ def text(built: Built, sources: list[str], team: str | None) -> str:
             f"team file for {team!r}: the including plan must declare the areas {', '.join(areas)}"
         )
     lines += _section("notes", notes)
+    if found.nothing:
+        lines.append("  nothing imported: no plan written")
     return "\n".join(lines) + "\n"
 
 
 _KINDS = (TESTED_RAW, TESTED_RECORD, TESTED_TESTS)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _section(title: str, items: list[str]) -> list[str]:
