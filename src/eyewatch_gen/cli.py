@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from eyewatch_gen.plan.fields import Level
     from eyewatch_gen.plan.model import Plan
 
+if TYPE_CHECKING:
+    from eyewatch_gen.plan.model import Plan
+
 app = typer.Typer(
     name="eyewatch-gen",
     help="Render a monitoring plan (plan.yaml) into Prometheus, Alertmanager, Grafana and "
@@ -375,6 +378,111 @@ def _slug(text: str | None) -> str | None:
             f"{text!r}: use lower-case letters, digits and '-', starting with a letter"
         )
     return text
+
+
+@app.command()
+def verify(
+    prometheus: Annotated[
+        str,
+        typer.Option(
+            envvar="EYEWATCH_PROMETHEUS_URL",
+            help="Base URL of the Prometheus API, with any path prefix "
+            "(https://mimir.example/prometheus).",
+        ),
+    ],
+    plan: PlanArg = Path("plan.yaml"),
+    out: OutOpt = Path("generated"),
+    env: EnvOpt = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help=f"One of: {', '.join(REPORTERS)}.")
+    ] = "table",
+    backtest: Annotated[
+        str | None,
+        typer.Option(help="Also forecast each alert over this past window, e.g. 7d."),
+    ] = None,
+    deployed: Annotated[
+        bool, typer.Option(help="Compare the server's loaded rules with the generated ones.")
+    ] = True,
+    bearer_token_file: Annotated[
+        Path | None, typer.Option(help="File holding a bearer token.")
+    ] = None,
+    basic_auth_user: Annotated[str | None, typer.Option(help="Basic auth user name.")] = None,
+    basic_auth_password_file: Annotated[
+        Path | None, typer.Option(help="File holding the basic auth password.")
+    ] = None,
+    ca_file: Annotated[
+        Path | None, typer.Option(help="CA certificate (PEM) of an https server.")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer.")] = 30,
+    concurrency: Annotated[int, typer.Option(help="Queries in flight at most.")] = 4,
+) -> None:
+    """Check the plan against a live Prometheus (read-only): alerts that can never fire
+    (blind), rules the server runs that differ from the generated ones, and with --backtest
+    how often each alert would have fired. Exit 1 when a P1/P2 alert is blind, the deployed
+    rules differ or a level exceeds its page budget."""
+    from eyewatch_gen.plan import durations
+    from eyewatch_gen.plan.load import load_plan
+    from eyewatch_gen.verify.client import Access, PrometheusClient
+    from eyewatch_gen.verify.run import verify as run_verify
+
+    if output_format not in REPORTERS:
+        raise UsageError(f"--format {output_format!r}: use {', '.join(REPORTERS)}")
+    if backtest is not None and not durations.is_duration(backtest):
+        raise UsageError(f"--backtest {backtest!r}: {durations.HINT}")
+    if timeout <= 0 or concurrency < 1:
+        raise UsageError("--timeout must be above 0 and --concurrency at least 1")
+    loaded = load_plan(plan, _display(plan))
+    _warn(loaded.warnings)
+    model, tree = _environment(loaded.plan, out, env)
+    if deployed:
+        _require_tree(tree, [])
+    access = Access(
+        bearer_token_file, basic_auth_user, basic_auth_password_file, ca_file, timeout, concurrency
+    )
+    client = PrometheusClient(prometheus, access)
+    window = durations.seconds(backtest) if backtest else None
+    result = run_verify(client, model, tree if deployed else None, window)
+    checks = ["blind", *(["deployed"] if deployed else []), *(["backtest"] if backtest else [])]
+    if not _print_verify(result, checks, output_format, _display(plan), tree):
+        raise typer.Exit(1)
+
+
+def _environment(plan: Plan, out: Path, env: str | None) -> tuple[Plan, Path]:
+    """The plan as the environment runs it, and its generated tree."""
+    from eyewatch_gen.plan.environments import variant
+
+    if not plan.environments:
+        if env is not None:
+            raise UsageError(f"--env {env}: the plan declares no environments")
+        return plan, out
+    if env not in plan.environments:
+        raise UsageError(
+            f"--env: name one environment of {', '.join(plan.environments)}"
+            + (f" (not {env!r})" if env else "")
+        )
+    return variant(plan, env), out / env
+
+
+def _print_verify(result: object, checks: list[str], fmt: str, plan: str, tree: Path) -> bool:
+    """Print the verify report in `fmt`; whether it passed (no error)."""
+    import json
+
+    from eyewatch_gen.verify import present
+    from eyewatch_gen.verify.run import Report
+
+    assert isinstance(result, Report)
+    found = present.findings(result, plan, str(tree))
+    if fmt == "json":
+        data = json.loads(REPORTERS["json"](found, checks)) | present.as_data(result)
+        typer.echo(json.dumps(data, indent=2))
+    elif fmt == "table" and sys.stdout.isatty():
+        present.rich_tables(result, plan)
+        typer.echo(REPORTERS["table"](found, checks), nl=False)
+    else:
+        typer.echo(present.plain_text(result, plan), nl=False)
+        if found:
+            typer.echo(("" if fmt == "github" else "\n") + REPORTERS[fmt](found, checks), nl=False)
+    return not any(p.level == "error" for p in found)
 
 
 @app.command()

@@ -8,12 +8,10 @@ success, failure and Ctrl-C; no secret is needed (receivers point at local sinks
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.rules import AlertingRule
 from eyewatch_gen.problems import EyewatchError
 from eyewatch_gen.promql.labels import parse_series
+from eyewatch_gen.verify.client import Access, PrometheusClient, wait_ready
 
 SCALE = 60  # `for: 5m` becomes 5s in the drill
 
@@ -144,24 +143,6 @@ def _process(command: list[str], log: Path) -> Iterator[subprocess.Popen[bytes]]
                 process.wait()
 
 
-def _get(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=2) as response:
-        return json.loads(response.read())
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise DrillError(f"{log.stem} exited: {log.read_text()[-500:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise DrillError(f"{url} did not become ready")
-
-
 @per_plan
 def channel_names(plan: Plan) -> dict[tuple[str, str], str]:
     """(receiver, sink channel id such as `webhook-0`) -> the plan's channel name."""
@@ -256,7 +237,7 @@ def run(
                 work / "alertmanager.log",
             )
         )
-        _wait_ready(f"http://127.0.0.1:{am_port}/-/ready", am, work / "alertmanager.log")
+        wait_ready(f"http://127.0.0.1:{am_port}/-/ready", am, work / "alertmanager.log")
         prom = stack.enter_context(
             _process(
                 [
@@ -268,7 +249,7 @@ def run(
                 work / "prometheus.log",
             )
         )
-        _wait_ready(f"http://127.0.0.1:{prom_port}/-/ready", prom, work / "prometheus.log")
+        wait_ready(f"http://127.0.0.1:{prom_port}/-/ready", prom, work / "prometheus.log")
         started = time.monotonic()
         return _observe(
             plan,
@@ -282,8 +263,8 @@ def run(
 
 
 def _firing(prometheus: str) -> list[dict[str, str]]:
-    data = _get(f"{prometheus}/api/v1/alerts")["data"]["alerts"]
-    return [a["labels"] for a in data if a["state"] == "firing"]
+    alerts = PrometheusClient(prometheus, Access(timeout=2)).alerts()
+    return [a["labels"] for a in alerts if a["state"] == "firing"]
 
 
 def _observe(

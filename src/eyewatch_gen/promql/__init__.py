@@ -6,8 +6,11 @@
 - `labels`: label values quoted and unquoted, `{a="b"}` matchers, promtool series text;
 - `selectors`: every series selector in an expression, and whether a series matches one;
 - `windows`: range windows and offsets in an expression;
-- `index`: selectors and series indexed for fast matching.
-- `ratios`: divisions and their operands, and ratios whose numerator can be absent, not 0.
+- `index`: selectors and series indexed for fast matching;
+- `ratios`: divisions and their operands, and ratios whose numerator can be absent, not 0;
+- `tokens`: an expression as tokens with their offsets;
+- `shape`: which selectors an expression needs (`and`, `or`, `unless`, `absent`);
+- `canonical`: an expression modulo formatting, as Prometheus prints it back.
 
 Conservative by design: promtool stays the authority on full PromQL semantics.
 """

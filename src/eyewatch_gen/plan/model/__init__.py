@@ -17,6 +17,7 @@ from eyewatch_gen.plan.model.alerts import (
     Series,
 )
 from eyewatch_gen.plan.model.base import Model
+from eyewatch_gen.plan.model.budget import PageBudget
 from eyewatch_gen.plan.model.dashboards import Dashboard, Grafana, PanelSpec
 from eyewatch_gen.plan.model.environments import Environment, LevelOverride
 from eyewatch_gen.plan.model.log_alerts import LogAlert, LogAlertKind
@@ -101,6 +102,7 @@ __all__ = [
     "OnCall",
     "OperatorAlertmanager",
     "Outputs",
+    "PageBudget",
     "PanelSpec",
     "Plan",
     "Policy",

@@ -9,6 +9,7 @@ from pydantic import Field
 from eyewatch_gen.plan.fields import ChannelName, MetricName, Slug, VarName
 from eyewatch_gen.plan.model.alerts import Alert, AlertSet, Metric
 from eyewatch_gen.plan.model.base import Model
+from eyewatch_gen.plan.model.budget import PageBudget
 from eyewatch_gen.plan.model.dashboards import Dashboard, Grafana
 from eyewatch_gen.plan.model.environments import Environment
 from eyewatch_gen.plan.model.log_alerts import LogAlert
@@ -70,6 +71,10 @@ class Plan(Model):
     alert_sets: list[AlertSet] = Field(default_factory=list)
     slos: list[Slo] = Field(default_factory=list)
     maintenance_windows: list[MaintenanceWindow] = Field(default_factory=list)
+    page_budget: PageBudget = Field(
+        default_factory=PageBudget,
+        description="Notifications per week each level may send (`verify --backtest`).",
+    )
     logging: Logging | None = None
     log_alerts: list[LogAlert] = Field(
         default_factory=list,
