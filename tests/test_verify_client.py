@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import json
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, Run
+from conftest import MINIMAL, Run, require_tool
 from eyewatch_gen.problems import UsageError
 from eyewatch_gen.verify.client import Access, PrometheusClient, UnavailableError, base_url
 
@@ -197,3 +199,28 @@ def test_secret_files_must_be_readable(tmp_path: Path) -> None:
         PrometheusClient("http://127.0.0.1:1", Access(bearer_token_file=tmp_path / "missing"))
     with pytest.raises(UsageError, match="needs --basic-auth-password-file"):
         PrometheusClient("http://127.0.0.1:1", Access(basic_auth_user="ops"))
+
+
+def test_https_needs_the_servers_ca(
+    fake: Callable[[Callable[[BaseHTTPRequestHandler], Reply]], _Fake], tmp_path: Path
+) -> None:
+    openssl = require_tool("openssl")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = fake(lambda _: (200, "application/json", SCALAR.encode()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.server.socket = context.wrap_socket(server.server.socket, server_side=True)
+    url = server.url.replace("http://", "https://")
+    refused = r"TLS: self-signed certificate \(give the server.s CA with --ca-file\)"
+    with pytest.raises(UnavailableError, match=refused):
+        PrometheusClient(url).probe()
+    PrometheusClient(url, Access(ca_file=cert)).probe()
