@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from eyewatch_gen.verify.client import PrometheusClient, QueryError
+from eyewatch_gen.verify.client import PrometheusClient, QueryError, UnavailableError
 
 #: a series source (a metric name or an expression) and the labels whose values we need
 Key = tuple[str, tuple[str, ...]]
@@ -48,7 +48,8 @@ def gather(client: PrometheusClient, keys: Iterable[Key]) -> Facts:
     facts = Facts()
     totals, ups = answers[0], answers[1]
     if isinstance(totals, str) or isinstance(ups, str):
-        raise QueryError("execution", f"the targets query failed: {totals or ups}")
+        failed = totals if isinstance(totals, str) else ups
+        raise UnavailableError(f"{client.base}: the query on `up` failed ({failed})")
     up_by_job = {s["metric"].get("job", ""): _value(s) for s in ups}
     for series in totals:
         job = series["metric"].get("job", "")
@@ -66,7 +67,7 @@ def metric_names(client: PrometheusClient, facts: Facts) -> list[str]:
     if facts.names is None:
         try:
             facts.names = client.label_values("__name__")
-        except QueryError:
+        except (QueryError, UnavailableError):
             facts.names = []
     return facts.names
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.problems import UsageError
 from eyewatch_gen.verify import backtest, blind, compare, facts
 from eyewatch_gen.verify.backtest import Backtest
 from eyewatch_gen.verify.blind import AlertStatus, JobStatus, Verdict
-from eyewatch_gen.verify.client import PrometheusClient
+from eyewatch_gen.verify.client import PrometheusClient, QueryError, UnavailableError
 from eyewatch_gen.verify.compare import GroupCheck, RuleError
 
 
@@ -49,7 +51,7 @@ def verify(
     errors: list[RuleError] = []
     if tree is not None:
         generated = compare.generated_groups(tree)
-        groups, errors = compare.compare(generated, client.rule_groups(), plan.platform)
+        groups, errors = compare.compare(generated, _loaded(client), plan.platform)
     forecast = None
     if window is not None:
         forecast = backtest.run(client, plan, window, time.time() if now is None else now)
@@ -64,3 +66,13 @@ def verify(
         forecast,
         time.monotonic() - started,
     )
+
+
+def _loaded(client: PrometheusClient) -> list[dict[str, Any]]:
+    """The server's rule groups; a server without the rules API is a usage error."""
+    try:
+        return client.rule_groups()
+    except (QueryError, UnavailableError) as error:
+        raise UsageError(
+            f"{error}: the deployed-rules check reads /api/v1/rules; without it, use --no-deployed"
+        ) from None
