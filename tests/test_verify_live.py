@@ -17,11 +17,12 @@ from typing import Any
 
 import pytest
 
-from conftest import PLANS, ROOT, Run, require_tool, run_cli
+from conftest import ROOT, Run, require_tool, run_cli
 from eyewatch_gen.drill.exporter import ExportedSeries, serve
 from eyewatch_gen.verify.client import wait_ready
 
 Cli = Callable[..., Run]
+PLAN = Path(__file__).resolve().parent / "live" / "verify.yaml"  # not a golden-file plan
 STEP = 30
 HOUR = 3600
 #: the constructed week: (hours after its start, value, minutes held) for lab_queue_depth
@@ -177,7 +178,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 def trees(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
     """(plan, generated tree) for the plan as written (wrong), fixed, and an older version."""
     work = tmp_path_factory.mktemp("plans")
-    wrong = (PLANS / "verify.yaml").read_text()
+    wrong = PLAN.read_text()
     fixed = wrong.replace("MemAvailabel", "MemAvailable").replace('"idel"', '"idle"')
     fixed = fixed.replace("mode: idel", "mode: idle").replace('mode="idel"', 'mode="idle"')
     older = fixed.replace("threshold: 100\n    for: 5m", "threshold: 80\n    for: 10m")

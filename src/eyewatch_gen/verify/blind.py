@@ -24,7 +24,7 @@ from eyewatch_gen.promql.labels import series_text
 from eyewatch_gen.promql.selectors import Matcher, Selector
 from eyewatch_gen.promql.shape import AllOf, AnyOf, Node, Use, shape, uses
 from eyewatch_gen.verify.facts import Facts, Key, Rows, Targets
-from eyewatch_gen.verify.records import Records, fits, reads_records, records, unmatched
+from eyewatch_gen.verify.records import Records, fits, read_by, reads_records, records, unmatched
 
 State = Literal["ok", "degraded", "unchecked", "blind"]
 _RANK: dict[State, int] = {"ok": 0, "degraded": 1, "unchecked": 2, "blind": 3}
@@ -155,7 +155,7 @@ class Judge:
         name = use.selector.name
         if name in seen:
             return OK
-        candidates = [r for r in self.records[name] if fits(use.selector, r.labels)]
+        candidates = read_by(use.selector, self.records)
         if not candidates:
             return _blind(f"{use.text}: no recording rule {name} has these labels")
         return any_of(self._candidate(use, rule, seen | {name}) for rule in candidates)
