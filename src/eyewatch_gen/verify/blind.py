@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from eyewatch_gen.plan.catalog import rule_groups
-from eyewatch_gen.plan.checks.jobs import metric_job
 from eyewatch_gen.plan.fields import Level
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.rules import RecordingRule
+from eyewatch_gen.plan.scraping import metric_job
 from eyewatch_gen.promql.labels import series_text
 from eyewatch_gen.promql.selectors import Matcher, Selector
 from eyewatch_gen.promql.shape import AllOf, AnyOf, Node, Use, shape, uses
