@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from eyewatch_gen.plan.fields import Level
-from eyewatch_gen.plan.model import Alert
+from eyewatch_gen.plan.model import Alert, AlertKind
 from eyewatch_gen.plan.testspec import AlertTest
 
 
@@ -33,6 +33,8 @@ class AlertingRule:
     keep_firing_for: str | None = None
     alert: Alert | None = None
     test: AlertTest | None = None
+    kind: AlertKind = "raw"  # where it comes from: runbook classes and docs use it
+    runbook: str | None = None  # the guide or URL the plan attaches directly
 
     def example_labels(self) -> dict[str, str]:
         """The labels the alert carries in its generated test: the series' labels, then the

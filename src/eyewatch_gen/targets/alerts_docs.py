@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, text_artifact
+from eyewatch_gen.layout import ALERTS_DOC
 from eyewatch_gen.plan.alerting import alerting, level_routes
 from eyewatch_gen.plan.availability import outage_timings
 from eyewatch_gen.plan.catalog import rule_groups
@@ -14,7 +15,7 @@ from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.rules import AlertingRule, format_number
 from eyewatch_gen.templating import render_template
 
-PATH = "docs/alerts.md"
+PATH = ALERTS_DOC
 
 
 def render(plan: Plan) -> list[Artifact]:

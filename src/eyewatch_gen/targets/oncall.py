@@ -12,13 +12,14 @@ import itertools
 from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, json_artifact, text_artifact
-from eyewatch_gen.plan import durations
+from eyewatch_gen.layout import ONCALL_DOC
+from eyewatch_gen.plan import calendar, durations
 from eyewatch_gen.plan.alerting import level_routes
-from eyewatch_gen.plan.model import MaintenanceWindow, Plan
+from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.templating import render_template
 
 POLICY = "oncall/pagerduty-escalation-policy.json"
-DOC = "docs/oncall.md"
+DOC = ONCALL_DOC
 
 
 def render(plan: Plan) -> list[Artifact]:
@@ -95,19 +96,7 @@ def _doc(plan: Plan) -> str:
         rotation=plan.oncall.rotation if plan.oncall else None,
         steps=steps(plan) if plan.oncall else [],
         windows=[
-            {"name": w.name, "when": _when(w), "mute": w.mute} for w in plan.maintenance_windows
+            {"name": w.name, "when": calendar.describe(w), "mute": w.mute}
+            for w in plan.maintenance_windows
         ],
     )
-
-
-def _when(window: MaintenanceWindow) -> str:
-    parts = []
-    if window.months:
-        parts.append("months " + ", ".join(window.months))
-    if window.days_of_month:
-        parts.append("days " + ", ".join(window.days_of_month))
-    if window.weekdays:
-        parts.append(", ".join(window.weekdays))
-    if window.times:
-        parts.append(", ".join(f"{t.start}-{t.end}" for t in window.times))
-    return " ".join(parts) + f" ({window.location})"

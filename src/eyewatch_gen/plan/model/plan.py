@@ -13,9 +13,12 @@ from eyewatch_gen.plan.model.dashboards import Dashboard, Grafana
 from eyewatch_gen.plan.model.environments import Environment
 from eyewatch_gen.plan.model.log_alerts import LogAlert
 from eyewatch_gen.plan.model.logging import Logging
+from eyewatch_gen.plan.model.maintenance import Maintenance
 from eyewatch_gen.plan.model.outputs import Outputs
 from eyewatch_gen.plan.model.policy import Policy
+from eyewatch_gen.plan.model.recovery import Recovery
 from eyewatch_gen.plan.model.routing import Channel, Inhibition, OnCall, Severities, Smtp, Team
+from eyewatch_gen.plan.model.runbooks import Runbooks
 from eyewatch_gen.plan.model.scrape import Job, Probe, ProbeAlerting, PrometheusServer
 from eyewatch_gen.plan.model.slos import Slo
 from eyewatch_gen.plan.model.versions import Versions
@@ -70,6 +73,15 @@ class Plan(Model):
     alert_sets: list[AlertSet] = Field(default_factory=list)
     slos: list[Slo] = Field(default_factory=list)
     maintenance_windows: list[MaintenanceWindow] = Field(default_factory=list)
+    maintenance: Maintenance | None = Field(
+        None, description="Maintenance routines: the checklist and the team calendar."
+    )
+    recovery: Recovery | None = Field(
+        None, description="RPO, RTO, backups and restore tests, with the alerts that keep them."
+    )
+    runbooks: Runbooks | None = Field(
+        None, description="Troubleshooting guides and recovery procedures; runbook pages."
+    )
     logging: Logging | None = None
     log_alerts: list[LogAlert] = Field(
         default_factory=list,
