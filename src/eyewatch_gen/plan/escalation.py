@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.fields import LEVELS, Level
 from eyewatch_gen.plan.links import published
 from eyewatch_gen.plan.memo import per_plan
@@ -89,6 +90,38 @@ def steps(plan: Plan) -> list[Step]:
     ]
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Who hears of an alert of some level, how long after it starts firing, and why."""
+
+    after: str
+    who: str
+    how: str  # channels, and the receiver or provider that sends them
+    when: str  # the condition
+
+
+def timeline(plan: Plan, level: Level, receiver: str, channels: tuple[str, ...]) -> list[Notice]:
+    """Everyone notified of an alert of `level` (routed to `receiver`), in time order: its
+    channels at once; the paging provider's steps while nobody acknowledges, when one of the
+    channels pages through PagerDuty; the escalation steps while it stays unresolved."""
+    notices = [Notice("0m", "on-call", f"{', '.join(channels)} (`{receiver}`)", "it fires")]
+    oncall = plan.oncall
+    if oncall is not None and any(plan.channels[c].type == "pagerduty" for c in channels):
+        rotation = oncall.rotation
+        notices.append(
+            Notice(rotation.secondary_after, rotation.secondary, "PagerDuty", "nobody acknowledged")
+        )
+        notices += [
+            Notice(s.after, s.to, "PagerDuty", "nobody acknowledged") for s in oncall.escalation
+        ]
+    if level in levels(plan):
+        notices += [
+            Notice(s.after, s.name, f"{', '.join(s.channels)} (`{s.receiver}`)", "still firing")
+            for s in steps(plan)
+        ]
+    return sorted(notices, key=lambda n: durations.seconds(n.after))
+
+
 def expression(level: str) -> str:
     """Alerts of `level` that are firing, renamed into `escalated_alertname`; escalation
     alerts themselves (they carry the step label) are left out."""
@@ -106,6 +139,21 @@ def escalation_rules(plan: Plan) -> list[AlertingRule]:
     return [_rule(plan, level, step) for level in levels(plan) for step in steps(plan)]
 
 
+def escalations_of(plan: Plan, alert: str, level: str) -> list[str]:
+    """How the escalations of alert `alert` show: `EscalationP1TeamLead(alert)` per step."""
+    if level not in levels(plan):
+        return []
+    return [f"{rule_name(level, step.name)}({alert})" for step in steps(plan)]
+
+
+def identity(labels: dict[str, str]) -> str:
+    """An alert as the drill and docs tell them apart: its name, and for an escalation the
+    alert it escalates in brackets."""
+    name = labels.get("alertname", "")
+    original = labels.get(ORIGINAL_LABEL)
+    return f"{name}({original})" if original else name
+
+
 def _rule(plan: Plan, level: Level, step: Step) -> AlertingRule:
     expr = expression(level)
     original = f"{{{{ $labels.{ORIGINAL_LABEL} }}}}"
@@ -118,14 +166,14 @@ def _rule(plan: Plan, level: Level, step: Step) -> AlertingRule:
         severity=level,
         labels={"severity": level, STEP_LABEL: step.name},
         annotations={
-            "summary": f"{original} ({level}, service {service}) is unresolved after "
-            f"{step.after}: escalated to {step.name}",
-            "description": f"{original} has been firing for {step.after} without being "
-            f"resolved; the {level} escalation policy now notifies {step.name}. Open its "
-            "runbook, join the incident and decide on further help.",
+            "summary": f"{original} is unresolved after {step.after}: {level} escalated to "
+            f"{step.name}",
+            "description": f"{original} (service {service}) has been firing for {step.after} "
+            f"without being resolved; the {level} escalation policy now notifies {step.name}. "
+            "Open its runbook, join the incident and decide on further help.",
             **({"escalated_runbook_url": link} if link else {}),
         },
-        test=_test(level, expr),
+        test=_test(level, expr, levels(plan)),
         kind="escalation",
     )
 
@@ -135,10 +183,12 @@ def _alerts_series(level: str, state: str, **labels: str) -> Series:
     return Series(series=series_text("ALERTS", values), value="1")
 
 
-def _test(level: Level, expr: str) -> AlertTest:
-    """Quiet: the level's alert only pending, another level's alert firing, an escalation
-    alert firing. Firing: the level's alert firing, for longer than the step."""
-    other = next(lv for lv in LEVELS if lv != level)
+def _test(level: Level, expr: str, escalated: tuple[Level, ...]) -> AlertTest:
+    """Quiet: the level's alert only pending, another level's alert firing (one that is not
+    escalated, where there is one), an escalation alert firing. Firing: the level's alert
+    firing, for longer than the step."""
+    others = [lv for lv in LEVELS if lv != level]
+    other = next((lv for lv in others if lv not in escalated), others[0])
     service = {"service": "escalation-test"}
     quiet = (
         _alerts_series(level, "pending", **service),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, text_artifact
-from eyewatch_gen.layout import ALERTS_DOC
+from eyewatch_gen.layout import ALERTS_DOC, docs_relative, runbook_path
 from eyewatch_gen.plan.alerting import alerting, level_routes
 from eyewatch_gen.plan.availability import outage_timings
 from eyewatch_gen.plan.catalog import rule_groups
@@ -61,7 +61,7 @@ def _row(plan: Plan, rule: AlertingRule, channels: dict[str, str]) -> dict[str, 
         condition = f"`{' '.join(rule.expr.split())}`"
     receiver = alerting(plan).route(rule.labels).receiver
     dashboard = rule.annotations.get("dashboard_url")
-    runbook = rule.annotations.get("runbook_url")
+    runbook = docs_relative(runbook_path(rule.name))
     meaning = rule.annotations.get("description", rule.annotations["summary"])
     if alert is not None and alert.untested is not None:
         meaning += f" (Untested: {alert.untested})"
@@ -73,7 +73,7 @@ def _row(plan: Plan, rule: AlertingRule, channels: dict[str, str]) -> dict[str, 
         "meaning": meaning,
         "response": plan.severities.level(rule.severity).response_time,
         "channels": channels.get(receiver, receiver),
-        "runbook": f"[runbook]({runbook})" if runbook else "-",
+        "runbook": f"[runbook]({runbook})",
         "dashboard": f"[panel]({dashboard})" if dashboard else "-",
     }
 

@@ -1,8 +1,8 @@
 """Routing expectations: `alertmanager/routing-tests.yml`.
 
 For every level, every team that overrides a level and every escalation step of an escalated
-level, the label set an alert carries and the receivers (and channels) it must reach. The test suite and `eyewatch-gen lint` feed each
-case to `amtool config routes test --verify.receivers=...`.
+level, the label set an alert carries and the receivers (and channels) it must reach. The test
+suite and `eyewatch-gen lint` feed each case to `amtool config routes test --verify.receivers=...`.
 """
 
 from __future__ import annotations
