@@ -24,6 +24,11 @@ def test_path(area: str) -> str:
     return f"prometheus/tests/{area}.test.yml"
 
 
+def log_rule_path(name: str) -> str:
+    """The ElastAlert rule of log alert `name`."""
+    return f"elastalert/rules/{name}.yaml"
+
+
 def runbook_path(page: str) -> str:
     """The runbook page `page` (an alert name, or a guide's name)."""
     return f"{DOCS}/runbooks/{page}.md"

@@ -45,6 +45,7 @@ def _alerts(out: Path) -> list[tuple[str, dict[str, Any]]]:
         alert = {
             "alert": rule.get("alertmanager_alertname", rule.get("name", "")),
             "labels": rule.get("alertmanager_labels", {}),
+            "annotations": rule.get("alertmanager_annotations", {}),
         }
         found.append((path.relative_to(out).as_posix(), alert))
     return found

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from eyewatch_gen.layout import rules_path
+from eyewatch_gen.layout import log_rule_path, rules_path
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Plan
@@ -34,7 +34,7 @@ def run(out: Path, plan: Plan) -> list[Problem]:
     firing = _firing_tests(out)
     findings = [
         Problem.in_file(
-            rules_path(page.area),
+            log_rule_path(page.name) if page.rules[0].kind == "log" else rules_path(page.area),
             f"{page.name} has no runbook: attach a guide (runbook: on the alert, or applies_to "
             "of a guide in runbooks.guides) or name an outside runbook URL",
             RUNBOOK,

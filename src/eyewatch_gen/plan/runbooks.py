@@ -1,4 +1,5 @@
-"""The runbook view: one page per alert name, with the guides attached to it.
+"""The runbook view: one page per alert name (Prometheus rules and log alerts), with the
+guides attached to it.
 
 A guide is attached to an alert directly (`runbook: <guide>` on the alert, its alert set, its
 SLO or its routine) or through a class (`applies_to` of the guide: kinds, areas, severities,
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.links import is_url
+from eyewatch_gen.plan.log_alerts import LogRule, condition, log_rules
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import AlertClass, Plan
 from eyewatch_gen.plan.rules import AlertingRule
@@ -60,23 +62,38 @@ def attached(plan: Plan, rule: AlertingRule, area: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*named, *by_class]))
 
 
+def log_rule(log: LogRule) -> AlertingRule:
+    """A log alert (ElastAlert) as a rule for its runbook page: its condition in words."""
+    alert = log.alert
+    return AlertingRule(
+        name=alert.name,
+        expr=f"{condition(alert)}, in data stream {log.index}",
+        for_="0s",
+        severity=alert.severity,
+        labels=dict(log.labels),
+        annotations={"summary": alert.summary, "description": alert.description},
+        kind="log",
+        runbook=alert.runbook,
+    )
+
+
 @per_plan
 def pages(plan: Plan) -> list[Page]:
-    """One page per alert name, in rule order."""
+    """One page per alert name: Prometheus rules in rule order, then log alerts."""
     found: dict[str, Page] = {}
-    for group in rule_groups(plan):
-        for rule in group.alerting:
-            page = found.get(rule.name)
-            if page is None:
-                external = rule.runbook if rule.runbook and is_url(rule.runbook) else None
-                found[rule.name] = Page(
-                    rule.name, group.area, (rule,), attached(plan, rule, group.area), external
-                )
-            else:
-                guides = tuple(dict.fromkeys([*page.guides, *attached(plan, rule, group.area)]))
-                found[rule.name] = Page(
-                    page.name, page.area, (*page.rules, rule), guides, page.external
-                )
+    placed = [(g.area, r) for g in rule_groups(plan) for r in g.alerting]
+    placed += [(log.labels["area"], log_rule(log)) for log in log_rules(plan)]
+    for area, rule in placed:
+        page = found.get(rule.name)
+        guides = attached(plan, rule, area)
+        if page is None:
+            external = rule.runbook if rule.runbook and is_url(rule.runbook) else None
+            found[rule.name] = Page(rule.name, area, (rule,), guides, external)
+        else:
+            merged = tuple(dict.fromkeys([*page.guides, *guides]))
+            found[rule.name] = Page(
+                page.name, page.area, (*page.rules, rule), merged, page.external
+            )
     return list(found.values())
 
 

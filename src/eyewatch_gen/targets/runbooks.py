@@ -37,6 +37,7 @@ KINDS = {
     "backup": "generated from the recovery objectives: backup age",
     "restore": "generated from the recovery objectives: restore test duration",
     "overdue": "generated from a maintenance routine: completion overdue",
+    "log": "log events (ElastAlert 2), sent to Alertmanager",
 }
 
 
@@ -86,6 +87,7 @@ def _rule(plan: Plan, page: Page, rule: AlertingRule) -> dict[str, Any]:
         "summary": gotemplate.placeholders(rule.annotations["summary"]),
         "description": gotemplate.placeholders(rule.annotations.get("description", "")),
         "expr": rule.expr,
+        "promql": rule.kind != "log",
         "for": rule.for_,
         "labels": {k: v for k, v in rule.labels.items() if k not in ("severity", "area", "team")},
         "metric": metric,

@@ -25,6 +25,7 @@ AlertKind = Literal[
     "backup",
     "restore",
     "overdue",
+    "log",
 ]
 
 
