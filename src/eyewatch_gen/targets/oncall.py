@@ -103,6 +103,7 @@ def _doc(plan: Plan) -> str:
             for r in main_routes
         ],
         escalated=escalation.levels(plan),
+        log_alerts=[a.name for a in plan.log_alerts if a.severity in escalation.levels(plan)],
         rotation=plan.oncall.rotation if plan.oncall else None,
         steps=steps(plan) if plan.oncall else [],
         windows=[
