@@ -89,5 +89,5 @@ def _log_row(plan: Plan, rule: LogRule, channels: dict[str, str]) -> dict[str, s
         "meaning": alert.description or alert.summary,
         "response": plan.severities.level(alert.severity).response_time,
         "channels": channels.get(receiver, receiver),
-        "runbook": f"[runbook]({alert.runbook})" if alert.runbook else "-",
+        "runbook": f"[runbook]({docs_relative(runbook_path(rule.name))})",
     }
