@@ -18,8 +18,7 @@ from eyewatch_gen.plan.fields import LEVELS, Level
 from eyewatch_gen.plan.links import published
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Escalation, Plan, Series
-from eyewatch_gen.plan.naming import camel, slug
-from eyewatch_gen.plan.rules import AlertingRule
+from eyewatch_gen.plan.rules import AlertingRule, camel, slug
 from eyewatch_gen.plan.testspec import AlertTest, Phase
 from eyewatch_gen.promql.labels import label_matchers, series_text
 

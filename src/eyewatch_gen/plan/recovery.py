@@ -22,8 +22,7 @@ from typing import Any
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, AlertKind, Backup, Plan, Recovery
-from eyewatch_gen.plan.naming import camel
-from eyewatch_gen.plan.rules import format_number
+from eyewatch_gen.plan.rules import camel, format_number
 from eyewatch_gen.promql.selectors import plain_series
 
 

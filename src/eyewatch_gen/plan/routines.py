@@ -12,9 +12,8 @@ from __future__ import annotations
 from eyewatch_gen.plan import calendar, durations
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Plan, Routine
-from eyewatch_gen.plan.naming import camel
 from eyewatch_gen.plan.recovery import Generated
-from eyewatch_gen.plan.rules import format_number
+from eyewatch_gen.plan.rules import camel, format_number
 from eyewatch_gen.promql.selectors import plain_series
 
 

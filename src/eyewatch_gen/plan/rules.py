@@ -65,3 +65,9 @@ def camel(name: str) -> str:
     """`kube-state-metrics` -> `KubeStateMetrics`, `eu-west-1` -> `EuWest1`,
     `MemoryPressure` stays: every run of letters and digits, capitalised."""
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
+
+
+def slug(text: str) -> str:
+    """`eyewearml-Team_Lead` -> `eyewearml-team-lead`: lower case, runs of other characters
+    as one `-`."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "step"
