@@ -27,7 +27,11 @@ def _rows(output: str) -> dict[str, list[str]]:
     return {row[0]: row for row in rows[1:]}
 
 
-def test_each_level_reaches_its_people_and_a_p1_inhibits_its_service(
+def _seconds(row: list[str]) -> float:
+    return float(row[4].removesuffix("s"))
+
+
+def test_each_level_reaches_its_people_a_p1_inhibits_its_service_and_escalates(
     cli: Cli, tools_present: None
 ) -> None:
     result = cli(
@@ -43,20 +47,29 @@ def test_each_level_reaches_its_people_and_a_p1_inhibits_its_service(
         "P3",
         "--level",
         "P4",
+        "--alert",
+        "MongoDBReplicationLagHigh",
     )
     assert result.code == 0, result.out + result.err
     rows = _rows(result.out)
-    assert {row[1] for name, row in rows.items() if "also fired" not in name} == {
-        "P1",
-        "P2",
-        "P3",
-        "P4",
-    }
+    drilled = {name: row for name, row in rows.items() if "also fired" not in name}
+    assert {row[1] for row in drilled.values()} == {"P1", "P2", "P3", "P4"}
     assert all(row[-1] == "ok" for row in rows.values())
-    p1 = next(row for row in rows.values() if row[1] == "P1")
+    p1 = rows["BackupRPOBreached"]
     assert p1[3] == "eyewearml-p1:email, eyewearml-p1:phone, eyewearml-p1:sms"
-    inhibited = rows["OplogBackupStale (also fired)"]
-    assert inhibited[2:4] == ["nothing (inhibited or muted)", "nothing"]
+    # a P3 of the same service as the P1 (mongodb) is inhibited
+    assert rows["MongoDBReplicationLagHigh"][2:4] == ["nothing (inhibited or muted)", "nothing"]
+    # unresolved, the P1 reaches the team lead after 30m and management after 1h (scaled 60x)
+    lead = rows["EscalationP1TeamLead(BackupRPOBreached)"]
+    management = rows["EscalationP1Management(BackupRPOBreached)"]
+    lead_receiver = "eyewearml-escalation-team-lead"
+    assert lead[3] == f"{lead_receiver}:team-lead-email, {lead_receiver}:team-lead-sms"
+    assert management[3] == "eyewearml-escalation-management:management-email"
+    assert lead[5] == "for 30m scaled to 30s" and management[5] == "for 1h scaled to 1m"
+    assert 28 <= _seconds(lead) - _seconds(p1) < 45
+    assert 58 <= _seconds(management) - _seconds(p1) < 75
+    # a P3 or P4 never escalates
+    assert not any(name.startswith(("EscalationP3", "EscalationP4")) for name in rows)
     assert "every alert reached exactly its receivers" in result.out
 
 
@@ -99,6 +112,8 @@ def test_drill_usage_errors(cli: Cli) -> None:
     assert cli("drill", ROOT / "plan.yaml", "--level", "P9").code == 2
     result = cli("drill", ROOT / "plan.yaml", "--alert", "NoSuchAlert")
     assert result.code == 2 and "no alert named NoSuchAlert" in result.err
+    result = cli("drill", ROOT / "plan.yaml", "--alert", "EscalationP1TeamLead")
+    assert result.code == 2 and "fire from other alerts" in result.err
     assert cli("drill", ROOT / "plan.yaml", "--open-window", "nope").code == 2
 
 
@@ -112,6 +127,8 @@ def test_exporter_and_sink_parsing() -> None:
     )
     assert text == 'g{a="x\\"y"} 2.0\nc_total{b="z"} 5.0\n'
     assert alert_names("Labels: alertname = NodeHighCPU, severity = P2") == ["NodeHighCPU"]
+    escalated = "alertname = EscalationP1TeamLead\n escalated_alertname = BackupRPOBreached"
+    assert alert_names(escalated) == ["EscalationP1TeamLead(BackupRPOBreached)"]
 
 
 def test_an_unreadable_matcher_in_the_deployed_file_is_a_drill_error(

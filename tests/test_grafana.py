@@ -113,7 +113,8 @@ def test_every_threshold_alert_threshold_is_drawn_on_its_panel() -> None:
 def test_threshold_colours_follow_severity() -> None:
     backups = next(b for b in layouts(DEFAULT) if b.slug == "backups")
     oplog = next(p for p in backups.panels if p.metric == "oplog_backup_age")
-    assert oplog.thresholds == ((None, "green"), (1200, "orange"), (1800, "red"))
+    # the RPO alert, generated from the recovery objectives: RPO 15m + grace 5m
+    assert oplog.thresholds == ((None, "green"), (1200, "red"))
 
 
 def test_lower_bound_alerts_colour_below_the_threshold() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from icalendar import Calendar
 from logstash_pipeline_parser import Pipeline
 
 from conftest import MINIMAL, require_tool
@@ -195,3 +196,25 @@ def test_plan_paths_cannot_escape(tmp_path: Path) -> None:
         assert any("routing_key_file" in p.path for p in error.problems)
     else:
         raise AssertionError("a path with .. was accepted")
+
+
+@FAST
+@given(done=HOSTILE, step=HOSTILE)
+def test_hostile_routine_and_guide_text_reaches_the_calendar_and_pages_verbatim(
+    done: str, step: str
+) -> None:
+    text = BASE + (
+        "maintenance:\n  routines:\n"
+        "    - {name: check, title: Check, cadence: daily, owner: ops, "
+        f"done: {json.dumps(done)}}}\n"
+        "runbooks:\n  base_url: https://docs.shop.example/\n  guides:\n"
+        f"    g: {{title: G, steps: [{json.dumps(step)}], applies_to: [{{kinds: [raw]}}]}}\n"
+    )
+    files = _render(text)
+    if files is None:
+        return
+    (event,) = Calendar.from_ical(files["calendar/maintenance.ics"]).walk("VEVENT")
+    assert f"Done when: {done}" in str(event["description"])
+    first_line = next(iter(step.splitlines()), "")  # the pages break lines as str does
+    assert first_line in files["docs/runbooks/g.md"].decode()
+    assert first_line in files["docs/runbooks/Down.md"].decode()

@@ -9,6 +9,7 @@ import yaml
 
 from conftest import ROOT
 from eyewatch_gen.pipeline import render_all
+from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.load import load_plan
 from eyewatch_gen.writer import drift
 
@@ -20,7 +21,7 @@ def test_committed_generated_tree_is_in_sync_with_plan() -> None:
 
 def test_default_plan_covers_the_monitoring_plan_alerts() -> None:
     plan = load_plan(ROOT / "plan.yaml").plan
-    levels = {a.name: a.severity for a in plan.alerts}
+    levels = {r.name: r.severity for g in rule_groups(plan) for r in g.alerting}
     expected = {
         "NodeHighCPU": "P2",
         "NodeHighMemory": "P2",

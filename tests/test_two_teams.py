@@ -220,7 +220,7 @@ def test_alertmanager_config_object_validates_and_mirrors_the_routing() -> None:
     document = alertmanager_config_crd.document(load_plan(ROOT / "plan.yaml").plan)
     assert errors("prometheus-operator-alertmanagerconfig.json", document) == []
     spec = document["spec"]
-    p1 = spec["route"]["routes"][0]
+    p1 = next(r for r in spec["route"]["routes"] if r["receiver"] == "eyewearml-p1")
     assert p1["matchers"] == [{"name": "severity", "value": "P1", "matchType": "="}]
     assert p1["receiver"] == "eyewearml-p1"
     receiver = next(r for r in spec["receivers"] if r["name"] == "eyewearml-p1")

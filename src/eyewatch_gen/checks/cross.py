@@ -1,7 +1,7 @@
 """Checks across generated files that no single tool can make: every alert (Prometheus rules
 and ElastAlert rules alike) reaches its level's receiver in the generated Alertmanager tree,
-every receiver is used, every `dashboard_url` points at a generated panel, every alerted
-metric is on a dashboard."""
+every receiver is used, every `dashboard_url` points at a generated panel, every `runbook_url`
+into the published docs at a generated page, every alerted metric is on a dashboard."""
 
 from __future__ import annotations
 
@@ -20,13 +20,19 @@ ROUTING = "cross/routing"
 UNUSED_RECEIVER = "cross/unused-receiver"
 DASHBOARD_URL = "cross/dashboard-url"
 METRIC_SHOWN = "cross/metric-shown"
-RULES = (ROUTING, UNUSED_RECEIVER, DASHBOARD_URL, METRIC_SHOWN)
+RUNBOOK_URL = "cross/runbook-url"
+RULES = (ROUTING, UNUSED_RECEIVER, DASHBOARD_URL, METRIC_SHOWN, RUNBOOK_URL)
 
 
 def run(out: Path, plan: Plan) -> list[Problem]:
     """Cross-file findings."""
     alerts = _alerts(out)
-    return [*_routing(out, alerts), *_dashboard_links(out, alerts), *_metrics_shown(out, plan)]
+    return [
+        *_routing(out, alerts),
+        *_dashboard_links(out, alerts),
+        *_runbook_links(out, plan, alerts),
+        *_metrics_shown(out, plan),
+    ]
 
 
 def _alerts(out: Path) -> list[tuple[str, dict[str, Any]]]:
@@ -39,6 +45,7 @@ def _alerts(out: Path) -> list[tuple[str, dict[str, Any]]]:
         alert = {
             "alert": rule.get("alertmanager_alertname", rule.get("name", "")),
             "labels": rule.get("alertmanager_labels", {}),
+            "annotations": rule.get("alertmanager_annotations", {}),
         }
         found.append((path.relative_to(out).as_posix(), alert))
     return found
@@ -108,6 +115,27 @@ def _dashboard_links(out: Path, alerts: list[tuple[str, dict[str, Any]]]) -> lis
                     file,
                     f"{rule['alert']} links to {link}, which is no generated dashboard panel",
                     DASHBOARD_URL,
+                )
+            )
+    return findings
+
+
+def _runbook_links(
+    out: Path, plan: Plan, alerts: list[tuple[str, dict[str, Any]]]
+) -> list[Problem]:
+    """A `runbook_url` under `runbooks.base_url` names a page in the generated docs folder."""
+    if plan.runbooks is None:
+        return []
+    base = plan.runbooks.base_url.rstrip("/") + "/"
+    findings = []
+    for file, rule in alerts:
+        link = rule.get("annotations", {}).get("runbook_url", "")
+        if link.startswith(base) and not (out / "docs" / link.removeprefix(base)).is_file():
+            findings.append(
+                Problem.in_file(
+                    file,
+                    f"{rule['alert']} links to {link}, which is no generated runbook page",
+                    RUNBOOK_URL,
                 )
             )
     return findings

@@ -1,7 +1,8 @@
-"""The plan's own policy: runbooks, tests for every page, every untested alert with its
-reason, detection delay within the level's response time, and alerts tested only at their
-recorded series. An alert the plan marks `untested` is listed as such (a warning), not as a
-page without a firing test: whether that is allowed is the plan's `policy.require_tests`."""
+"""The plan's own policy: a runbook for every alert (generated ones included), tests for every
+page, every untested alert with its reason, detection delay within the level's response time,
+and alerts tested only at their recorded series. An alert the plan marks `untested` is listed
+as such (a warning), not as a page without a firing test: whether that is allowed is the
+plan's `policy.require_tests`."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from pathlib import Path
 
 import yaml
 
-from eyewatch_gen.layout import rules_path
+from eyewatch_gen.layout import log_rule_path, rules_path
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.rules import AlertingRule
+from eyewatch_gen.plan.runbooks import pages
 from eyewatch_gen.plan.testspec import dependencies, settle_minutes
 from eyewatch_gen.problems import Problem
 from eyewatch_gen.promql.windows import without_baselines
@@ -30,7 +32,17 @@ RULES = (RUNBOOK, PAGE_TESTED, RAW_TESTED, DETECTION_DELAY, UNTESTED)
 def run(out: Path, plan: Plan) -> list[Problem]:
     """Policy findings for the plan and its generated tests."""
     firing = _firing_tests(out)
-    findings = []
+    findings = [
+        Problem.in_file(
+            log_rule_path(page.name) if page.rules[0].kind == "log" else rules_path(page.area),
+            f"{page.name} has no runbook: attach a guide (runbook: on the alert, or applies_to "
+            "of a guide in runbooks.guides) or name an outside runbook URL",
+            RUNBOOK,
+            "warning",
+        )
+        for page in pages(plan)
+        if not page.covered
+    ]
     for group in rule_groups(plan):
         file = rules_path(group.area)
         for rule in group.alerting:
@@ -45,8 +57,6 @@ _Found = tuple[str, str, str]  # rule id, message, level
 
 
 def _rule_findings(plan: Plan, rule: AlertingRule, firing: set[str]) -> Iterator[_Found]:
-    if rule.alert is not None and rule.alert.runbook is None:
-        yield RUNBOOK, f"{rule.name} has no runbook link", "warning"
     untested = rule.alert.untested if rule.alert is not None else None
     if untested is not None:
         yield UNTESTED, f"{rule.name} ({rule.severity}) is untested: {untested}", "warning"
@@ -60,7 +70,7 @@ def _rule_findings(plan: Plan, rule: AlertingRule, firing: set[str]) -> Iterator
         )
     delay = _detection_minutes(plan, rule.expr, rule.for_)
     allowed = durations.seconds(plan.severities.level(rule.severity).response_time) / 60
-    if delay > allowed:
+    if delay > allowed and rule.kind != "escalation":  # waiting is its purpose
         yield (
             DETECTION_DELAY,
             f"{rule.name} can take {delay} minutes to fire, beyond {rule.severity}'s "

@@ -1,6 +1,8 @@
 """Run a fire drill: start Prometheus and Alertmanager on loopback with the generated rules and
 routing, feed the drilled alerts' firing inputs from a synthetic exporter, and see which
-receivers (and channels) each alert reaches, compared with the plan.
+receivers (and channels) each alert reaches, compared with the plan. A drilled alert of an
+escalated level keeps firing until its escalations (scaled like every `for`) have reached
+each step's receiver too.
 
 Everything listens on 127.0.0.1 in a temporary directory; every process is stopped on
 success, failure and Ctrl-C; no secret is needed (receivers point at local sinks).
@@ -24,7 +26,7 @@ from eyewatch_gen.checks import tools
 from eyewatch_gen.drill import configs
 from eyewatch_gen.drill.exporter import ExportedSeries, serve
 from eyewatch_gen.drill.sinks import Delivery, Inbox, SmtpSink, http_sink
-from eyewatch_gen.plan import arith, durations
+from eyewatch_gen.plan import arith, durations, escalation
 from eyewatch_gen.plan.alerting import alerting
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.memo import per_plan
@@ -80,7 +82,14 @@ def drillable(rule: AlertingRule) -> bool:
 
 def select(plan: Plan, names: list[str], levels: list[str]) -> list[AlertingRule]:
     """The named alerts, plus the first drillable alert of each requested level."""
-    alerts = [r for g in rule_groups(plan) for r in g.alerting]
+    every = [r for g in rule_groups(plan) for r in g.alerting]
+    escalations = sorted({r.name for r in every if r.kind == "escalation"} & set(names))
+    if escalations:
+        raise DrillError(
+            f"{', '.join(escalations)} fire from other alerts: drill an alert of the level "
+            "they escalate, and the drill waits for its escalations"
+        )
+    alerts = [r for r in every if r.kind != "escalation"]
     chosen = [r for r in alerts if r.name in names]
     unknown = sorted(set(names) - {r.name for r in chosen})
     if unknown:
@@ -99,6 +108,15 @@ def select(plan: Plan, names: list[str], levels: list[str]) -> list[AlertingRule
             )
         chosen.append(candidate)
     return chosen
+
+
+def awaited(plan: Plan, selected: list[AlertingRule]) -> list[str]:
+    """What the drill waits for: each selected alert, and the escalation of each that is of
+    an escalated level (`EscalationP1TeamLead(Alert)`)."""
+    found = [r.name for r in selected]
+    for rule in selected:
+        found += escalation.escalations_of(plan, rule.name, rule.severity)
+    return list(dict.fromkeys(found))
 
 
 def exported(rules: list[AlertingRule]) -> list[ExportedSeries]:
@@ -276,7 +294,7 @@ def _observe(
     deadline: float,
     open_windows: list[str],
 ) -> DrillReport:
-    names = {r.name for r in selected}
+    names = set(awaited(plan, selected))
     settled_at: float | None = None
     while time.monotonic() < deadline:
         firing = _firing(prometheus)
@@ -300,14 +318,14 @@ def _report(
 ) -> DrillReport:
     channel = channel_names(plan)
     report = DrillReport()
-    selected_names = {r.name for r in selected}
-    fired = {labels["alertname"] for labels in firing}
+    selected_names = set(awaited(plan, selected))
+    fired = {escalation.identity(labels) for labels in firing}
     report.missing = sorted(selected_names - fired)
     levels = {r.name: r for g in rule_groups(plan) for r in g.alerting}
-    for labels in sorted(firing, key=lambda item: item["alertname"]):
-        name = labels["alertname"]
+    for labels in sorted(firing, key=escalation.identity):
+        name = escalation.identity(labels)
         got = [d for d in deliveries if name in d.alerts]
-        rule = levels.get(name)
+        rule = levels.get(labels["alertname"])
         timing = (
             "honoured"
             if rule is None or durations.seconds(rule.for_) == 0
@@ -326,4 +344,11 @@ def _report(
                 drilled=name in selected_names,
             )
         )
+    report.outcomes.sort(key=_chronological)
     return report
+
+
+def _chronological(outcome: Outcome) -> tuple[str, float, str]:
+    """Each alert, then its escalations in the order they arrived."""
+    root = outcome.alert.partition("(")[2].rstrip(")") or outcome.alert
+    return (root, outcome.seconds if outcome.seconds is not None else float("inf"), outcome.alert)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from eyewatch_gen.plan.escalation import identity
+
 
 @dataclass
 class Delivery:
@@ -40,18 +42,25 @@ class Inbox:
             return list(self.deliveries)
 
 
-_ALERTNAME = re.compile(r"alertname\s*=\s*\"?([A-Za-z0-9_]+)")
+_ALERTNAME = re.compile(r"(?<![A-Za-z0-9_])alertname\s*=\s*\"?([A-Za-z0-9_]+)")
+_ESCALATED = re.compile(r"(?<![A-Za-z0-9_])escalated_alertname\s*=\s*\"?([A-Za-z0-9_]+)")
 
 
 def alert_names(text: str) -> list[str]:
-    """Alert names mentioned as `alertname = X` (PagerDuty details, e-mail bodies)."""
-    return sorted(set(_ALERTNAME.findall(text)))
+    """Alerts mentioned as `alertname = X` (PagerDuty details, e-mail bodies), as
+    `escalation.identity` names them: an escalation alert (one notification carries one
+    escalated alert, see its route's group_by) as `X(escalated)`."""
+    names = sorted(set(_ALERTNAME.findall(text)))
+    escalated = sorted(set(_ESCALATED.findall(text)))
+    if escalated:
+        return sorted({f"{name}({original})" for name in names for original in escalated})
+    return names
 
 
 def _body_alerts(body: dict[str, Any]) -> list[str]:
-    """Alert names from a webhook body, or from a PagerDuty/Opsgenie body's text."""
+    """Alerts from a webhook body, or from a PagerDuty/Opsgenie body's text."""
     if isinstance(body.get("alerts"), list):
-        return sorted({a.get("labels", {}).get("alertname", "") for a in body["alerts"]})
+        return sorted({identity(a.get("labels", {})) for a in body["alerts"]})
     return alert_names(json.dumps(body).replace("\\n", "\n"))
 
 

@@ -91,8 +91,6 @@ def _probe_failing(plan: Plan, where: str, probe: Probe) -> AlertingRule:
         f"has failed for {probe.for_} (connection refused, timeout, TLS error, bad answer); "
         "users of the endpoint see the same.",
     }
-    if probe.runbook:
-        annotations["runbook_url"] = probe.runbook
     return AlertingRule(
         name=f"{camel(probe.name)}ProbeFailing",
         expr=expr,
@@ -101,6 +99,8 @@ def _probe_failing(plan: Plan, where: str, probe: Probe) -> AlertingRule:
         labels=_labels(plan, where, probe.severity, probe.name),
         annotations=annotations,
         test=test,
+        kind="probe",
+        runbook=probe.runbook,
     )
 
 
@@ -134,8 +134,6 @@ def _certificate_alerts(plan: Plan, where: str, example: Probe) -> list[Alerting
             "chain the endpoint serves. Renewal (cert-manager renews 30 days ahead) has "
             "not happened; browsers reject the site when it expires.",
         }
-        if spec.runbook:
-            annotations["runbook_url"] = spec.runbook
         rules.append(
             AlertingRule(
                 name=name,
@@ -145,6 +143,8 @@ def _certificate_alerts(plan: Plan, where: str, example: Probe) -> list[Alerting
                 labels=_labels(plan, where, level, None),
                 annotations=annotations,
                 test=test,
+                kind="certificate",
+                runbook=spec.runbook,
             )
         )
     return rules
@@ -191,8 +191,6 @@ def _traffic_stopped(plan: Plan, where: str, slo: Slo) -> AlertingRule:
         "DNS, load balancer) or its metrics are gone. A stopped service burns no error "
         "budget, so only this alert pages for it.",
     }
-    if slo.alerting.runbook:
-        annotations["runbook_url"] = slo.alerting.runbook
     return AlertingRule(
         name=f"{camel(slo.service)}TrafficStopped",
         expr=expr,
@@ -201,6 +199,8 @@ def _traffic_stopped(plan: Plan, where: str, slo: Slo) -> AlertingRule:
         labels=_labels(plan, where, spec.severity, slo.service),
         annotations=annotations,
         test=test,
+        kind="traffic-stopped",
+        runbook=slo.alerting.runbook,
     )
 
 

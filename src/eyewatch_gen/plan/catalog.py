@@ -7,13 +7,20 @@ view instead of re-deriving expressions, so they can never disagree with each ot
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.availability import area as availability_area
 from eyewatch_gen.plan.availability import availability_alerts
 from eyewatch_gen.plan.dashboards import panel_links
+from eyewatch_gen.plan.escalation import AREA as ESCALATION
+from eyewatch_gen.plan.escalation import escalation_rules
 from eyewatch_gen.plan.fields import Level
+from eyewatch_gen.plan.links import runbook_url
 from eyewatch_gen.plan.memo import per_plan
-from eyewatch_gen.plan.model import Alert, Job, Metric, Plan, Series
+from eyewatch_gen.plan.model import Alert, AlertKind, Job, Metric, Plan, Series
+from eyewatch_gen.plan.recovery import recovery_alerts
+from eyewatch_gen.plan.routines import overdue_alerts
 from eyewatch_gen.plan.rules import AlertingRule, RecordingRule, RuleGroup, camel, format_number
 from eyewatch_gen.plan.slo import slo_groups
 from eyewatch_gen.plan.testspec import (
@@ -76,13 +83,12 @@ def alert_labels(plan: Plan, alert: Alert) -> dict[str, str]:
 
 
 def alert_annotations(plan: Plan, alert: Alert, dashboard: str | None = None) -> dict[str, str]:
-    """`summary`, `description`, `runbook_url`, `dashboard_url`, then the plan's extras."""
+    """`summary`, `description`, `dashboard_url`, then the plan's extras (`runbook_url` is
+    added to every rule alike, see `rule_groups`)."""
     annotations = {
         "summary": alert.summary,
         "description": alert.description or _default_description(plan, alert),
     }
-    if alert.runbook:
-        annotations["runbook_url"] = alert.runbook
     if dashboard:
         annotations["dashboard_url"] = dashboard
     annotations.update(sorted(alert.annotations.items()))
@@ -101,7 +107,8 @@ def _default_description(plan: Plan, alert: Alert) -> str:
 
 @per_plan
 def rule_groups(plan: Plan) -> list[RuleGroup]:
-    """One group per area that has rules, in the order the plan declares areas."""
+    """One group per area that has rules, in the order the plan declares areas, then the SLO
+    groups and the escalation group. Every alert carries its `runbook_url`."""
     groups = {area: RuleGroup(area, f"{plan.platform}-{area}") for area in plan.areas}
     for name, metric in plan.metrics.items():
         if metric.record:
@@ -110,16 +117,41 @@ def rule_groups(plan: Plan) -> list[RuleGroup]:
             )
     links = panel_links(plan)
     for alert in plan.alerts:
-        groups[alert_area(plan, alert)].alerting.append(_alerting_rule(plan, alert, links))
+        kind: AlertKind = "threshold" if alert.metric else "raw"
+        groups[alert_area(plan, alert)].alerting.append(_alerting_rule(plan, alert, links, kind))
     for area, rule in [*_job_alerts(plan), *_absent_alerts(plan)]:
         groups[area].alerting.append(rule)
     where = availability_area(plan)
     if where in groups:
         groups[where].alerting.extend(availability_alerts(plan))
-    return [g for g in groups.values() if g.recording or g.alerting] + slo_groups(plan)
+    for made in [*recovery_alerts(plan), *overdue_alerts(plan)]:
+        rule = _alerting_rule(plan, made.alert, links, made.kind)
+        groups[alert_area(plan, made.alert)].alerting.append(rule)
+    result = [g for g in groups.values() if g.recording or g.alerting] + slo_groups(plan)
+    escalations = escalation_rules(plan)
+    if escalations:
+        result.append(RuleGroup(ESCALATION, f"{plan.platform}-{ESCALATION}", alerting=escalations))
+    return [replace(g, alerting=[_linked(plan, r) for r in g.alerting]) for g in result]
 
 
-def _alerting_rule(plan: Plan, alert: Alert, links: dict[str, str]) -> AlertingRule:
+def _linked(plan: Plan, rule: AlertingRule) -> AlertingRule:
+    """`rule` with its `runbook_url` right after the description."""
+    url = runbook_url(plan, rule.name, rule.runbook)
+    if url is None:
+        return rule
+    annotations = {}
+    for key, value in rule.annotations.items():
+        if key != "runbook_url":
+            annotations[key] = value
+        if key == "description":
+            annotations["runbook_url"] = url
+    annotations.setdefault("runbook_url", url)
+    return replace(rule, annotations=annotations)
+
+
+def _alerting_rule(
+    plan: Plan, alert: Alert, links: dict[str, str], kind: AlertKind
+) -> AlertingRule:
     expr = alert_expr(plan, alert)
     return AlertingRule(
         name=alert.name,
@@ -131,6 +163,8 @@ def _alerting_rule(plan: Plan, alert: Alert, links: dict[str, str]) -> AlertingR
         keep_firing_for=alert.keep_firing_for,
         alert=alert,
         test=_alert_test(plan, alert, expr),
+        kind=kind,
+        runbook=alert.runbook,
     )
 
 
@@ -170,10 +204,7 @@ def _job_alerts(plan: Plan) -> list[tuple[str, AlertingRule]]:
 
 def _job_annotations(job: str, spec: Job, summary: str, what: str) -> dict[str, str]:
     blind = spec.description or f"Alerts on the metrics of job {job} are blind."
-    annotations = {"summary": summary, "description": f"{what} {blind}"}
-    if spec.runbook:
-        annotations["runbook_url"] = spec.runbook
-    return annotations
+    return {"summary": summary, "description": f"{what} {blind}"}
 
 
 def _target_down(job: str, spec: Job, labels: dict[str, str]) -> AlertingRule:
@@ -202,6 +233,8 @@ def _target_down(job: str, spec: Job, labels: dict[str, str]) -> AlertingRule:
             f"Prometheus cannot scrape {{{{ $labels.instance }}}} (job {job}).",
         ),
         test=test,
+        kind="target-down",
+        runbook=spec.runbook,
     )
 
 
@@ -240,6 +273,8 @@ def _targets_missing(job: str, spec: Job, labels: dict[str, str]) -> AlertingRul
             "discovery finds none (port or label renamed, exporter uninstalled).",
         ),
         test=test,
+        kind="targets-missing",
+        runbook=spec.runbook,
     )
 
 
@@ -274,6 +309,7 @@ def _absent_alerts(plan: Plan) -> list[tuple[str, AlertingRule]]:
                         "quiet until it is back.",
                     },
                     test=test,
+                    kind="absent",
                 ),
             )
         )

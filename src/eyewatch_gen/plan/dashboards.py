@@ -15,6 +15,7 @@ from typing import Any, Literal
 from eyewatch_gen.plan.log_fields import ERROR_LEVELS
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import Alert, Metric, Plan
+from eyewatch_gen.plan.recovery import recovery_alerts
 from eyewatch_gen.plan.rules import format_number
 from eyewatch_gen.plan.slo import sloth_id
 from eyewatch_gen.promql.labels import label_matchers
@@ -265,8 +266,9 @@ def _metric_panel(grid: _Grid, plan: Plan, name: str, query: str) -> None:
 
 @per_plan
 def _alerts_by_metric(plan: Plan) -> dict[str, list[Alert]]:
+    """The plan's threshold alerts and those made from its recovery objectives, by metric."""
     found: dict[str, list[Alert]] = {}
-    for alert in plan.alerts:
+    for alert in [*plan.alerts, *(made.alert for made in recovery_alerts(plan))]:
         if alert.metric:
             found.setdefault(alert.metric, []).append(alert)
     return found

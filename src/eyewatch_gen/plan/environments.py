@@ -5,7 +5,7 @@ labels); outside production nothing pages a person unless the environment says s
 from __future__ import annotations
 
 from eyewatch_gen.plan.fields import LEVELS
-from eyewatch_gen.plan.model import Alert, Channel, Environment, Plan
+from eyewatch_gen.plan.model import Alert, Channel, Environment, OnCall, Plan
 
 PRODUCTION = "production"
 
@@ -37,6 +37,7 @@ def overridden(plan: Plan, name: str, env: Environment) -> Plan:
             ][:1]
         levels[level] = spec.model_copy(update={"notify": notify})
     updates: dict[str, object] = {
+        "oncall": _oncall(plan, paging),
         "alerts": alerts,
         "environments": {},
         "severities": plan.severities.model_copy(update=levels),
@@ -61,6 +62,22 @@ def overridden(plan: Plan, name: str, env: Environment) -> Plan:
     elif plan.logging is not None:
         updates["logging"] = plan.logging.model_copy(update={"environment": name})
     return plan.model_copy(update=updates)
+
+
+def _oncall(plan: Plan, paging: bool) -> OnCall | None:
+    """Escalation steps notify no paging channel where the environment does not page."""
+    if plan.oncall is None or paging:
+        return plan.oncall
+    quiet = [c for c in plan.channels if not pages(plan.channels[c])][:1]
+    steps = [
+        step.model_copy(
+            update={"notify": [c for c in step.notify if not pages(plan.channels[c])] or quiet}
+        )
+        if step.notify
+        else step
+        for step in plan.oncall.escalation
+    ]
+    return plan.oncall.model_copy(update={"escalation": steps})
 
 
 def _override(alert: Alert, change: object) -> Alert:

@@ -186,6 +186,15 @@ KubernetesName = Annotated[
         "a Kubernetes name: lower-case letters, digits and '-', at most 63",
     ),
 ]
+RunbookRef = Annotated[
+    str,
+    Pattern(
+        "runbook",
+        r"[a-z][a-z0-9-]{0,62}|https?://[^\s\"'<>\\{}|^`]+",
+        "the name of a guide in runbooks.guides (lower-case letters, digits and '-') or an "
+        "http:// or https:// URL",
+    ),
+]
 Email = Annotated[
     str,
     Pattern(

@@ -134,3 +134,16 @@ _FUNCS = {
     "humanizePercentage": humanize_percentage,
     "humanizeDuration": humanize_duration,
 }
+
+
+def placeholders(text: str) -> str:
+    """`text` for a reader: `{{ $labels.instance }}` as `<instance>`, any action on `$value`
+    as `<value>`; other actions stay as written."""
+
+    def shown(match: re.Match[str]) -> str:
+        action = match.group(1)
+        if found := _LABEL.fullmatch(action):
+            return f"<{found.group(1)}>"
+        return "<value>" if "$value" in action else match.group(0)
+
+    return _ACTION.sub(shown, text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from eyewatch_gen.plan.links import runbook_url
 from eyewatch_gen.plan.logging_view import data_stream
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import LogAlert, Plan
@@ -42,10 +43,16 @@ def log_rules(plan: Plan) -> list[LogRule]:
             data_stream(plan, alert.log_class, environment),
             _labels(plan, alert),
             {} if alert.service else {"service": SERVICE_FIELD},
-            {"runbook_url": alert.runbook} if alert.runbook else {},
+            _annotations(plan, alert),
         )
         for alert in plan.log_alerts
     ]
+
+
+def _annotations(plan: Plan, alert: LogAlert) -> dict[str, str]:
+    """`runbook_url`: the alert's runbook page where the plan publishes them, else its URL."""
+    url = runbook_url(plan, alert.name, alert.runbook)
+    return {"runbook_url": url} if url else {}
 
 
 def _labels(plan: Plan, alert: LogAlert) -> dict[str, str]:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from eyewatch_gen.plan.fields import Level
-from eyewatch_gen.plan.model import Alert
+from eyewatch_gen.plan.model import Alert, AlertKind
 from eyewatch_gen.plan.testspec import AlertTest
 
 
@@ -33,6 +33,8 @@ class AlertingRule:
     keep_firing_for: str | None = None
     alert: Alert | None = None
     test: AlertTest | None = None
+    kind: AlertKind = "raw"  # where it comes from: runbook classes and docs use it
+    runbook: str | None = None  # the guide or URL the plan attaches directly
 
     def example_labels(self) -> dict[str, str]:
         """The labels the alert carries in its generated test: the series' labels, then the
@@ -63,3 +65,9 @@ def camel(name: str) -> str:
     """`kube-state-metrics` -> `KubeStateMetrics`, `eu-west-1` -> `EuWest1`,
     `MemoryPressure` stays: every run of letters and digits, capitalised."""
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
+
+
+def slug(text: str) -> str:
+    """`eyewearml-Team_Lead` -> `eyewearml-team-lead`: lower case, runs of other characters
+    as one `-`."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "step"

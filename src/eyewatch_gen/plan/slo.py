@@ -167,8 +167,6 @@ def _alert(
             else "; fix it within the working day."
         ),
     }
-    if slo.alerting.runbook:
-        annotations["runbook_url"] = slo.alerting.runbook
     return AlertingRule(
         name=slo.alerting.name,
         expr=expr,
@@ -176,6 +174,8 @@ def _alert(
         severity=level,
         labels=labels,
         annotations=annotations,
+        kind="slo",
+        runbook=slo.alerting.runbook,
     )
 
 

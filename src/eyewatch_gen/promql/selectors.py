@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from eyewatch_gen.promql.labels import MATCHER, unescape
+from eyewatch_gen.promql.labels import MATCHER, series_text, unescape
 from eyewatch_gen.promql.syntax import string_end
 from eyewatch_gen.promql.windows import without_windows
 
@@ -143,3 +143,23 @@ def _braced(name: str | None, braces: str) -> Selector:
     if name is None and named:
         name = named[0][2]
     return Selector(name or "", tuple(m for m in matchers if m[0] != "__name__"))
+
+
+_PLAIN = re.compile(rf"\s*{_NAME}\s*(\{{.*\}})?\s*", re.DOTALL)
+
+
+def plain_selector(text: str) -> Selector | None:
+    """The selector `text` is, when it is nothing else (a name and equality matchers, such
+    as a test can feed as one series), else None."""
+    found = selectors(text)
+    if _PLAIN.fullmatch(text) is None or len(found) != 1 or found[0].matchers is None:
+        return None
+    return found[0] if all(op == "=" for _, op, _ in found[0].matchers) else None
+
+
+def plain_series(text: str) -> str | None:
+    """The one series a plain selector stands for, in promtool's notation (labels sorted)."""
+    found = plain_selector(text)
+    if found is None:
+        return None
+    return series_text(found.name, {label: value for label, _, value in found.matchers or ()})

@@ -33,6 +33,10 @@ TargetName = Literal[
     "kibana",
     "logging-docs",
     "alerts-docs",
+    "runbooks",
+    "maintenance-docs",
+    "calendar",
+    "docs-index",
 ]
 
 
@@ -144,6 +148,30 @@ def _alerts_docs() -> Target:
     return alerts_docs
 
 
+def _runbooks() -> Target:
+    from eyewatch_gen.targets import runbooks
+
+    return runbooks
+
+
+def _maintenance_docs() -> Target:
+    from eyewatch_gen.targets import maintenance_docs
+
+    return maintenance_docs
+
+
+def _calendar() -> Target:
+    from eyewatch_gen.targets import calendar
+
+    return calendar
+
+
+def _docs_index() -> Target:
+    from eyewatch_gen.targets import docs_index
+
+    return docs_index
+
+
 #: target name -> its module's loader, in render order.
 TARGETS: dict[TargetName, Callable[[], Target]] = {
     "prometheus-rules": _prometheus_rules,
@@ -163,6 +191,10 @@ TARGETS: dict[TargetName, Callable[[], Target]] = {
     "kibana": _kibana,
     "logging-docs": _logging_docs,
     "alerts-docs": _alerts_docs,
+    "runbooks": _runbooks,
+    "maintenance-docs": _maintenance_docs,
+    "calendar": _calendar,
+    "docs-index": _docs_index,
 }
 
 

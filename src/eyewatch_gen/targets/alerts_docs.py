@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, text_artifact
+from eyewatch_gen.layout import ALERTS_DOC, docs_relative, runbook_path
 from eyewatch_gen.plan.alerting import alerting, level_routes
 from eyewatch_gen.plan.availability import outage_timings
 from eyewatch_gen.plan.catalog import rule_groups
@@ -14,7 +15,7 @@ from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.rules import AlertingRule, format_number
 from eyewatch_gen.templating import render_template
 
-PATH = "docs/alerts.md"
+PATH = ALERTS_DOC
 
 
 def render(plan: Plan) -> list[Artifact]:
@@ -60,7 +61,7 @@ def _row(plan: Plan, rule: AlertingRule, channels: dict[str, str]) -> dict[str, 
         condition = f"`{' '.join(rule.expr.split())}`"
     receiver = alerting(plan).route(rule.labels).receiver
     dashboard = rule.annotations.get("dashboard_url")
-    runbook = rule.annotations.get("runbook_url")
+    runbook = docs_relative(runbook_path(rule.name))
     meaning = rule.annotations.get("description", rule.annotations["summary"])
     if alert is not None and alert.untested is not None:
         meaning += f" (Untested: {alert.untested})"
@@ -72,7 +73,7 @@ def _row(plan: Plan, rule: AlertingRule, channels: dict[str, str]) -> dict[str, 
         "meaning": meaning,
         "response": plan.severities.level(rule.severity).response_time,
         "channels": channels.get(receiver, receiver),
-        "runbook": f"[runbook]({runbook})" if runbook else "-",
+        "runbook": f"[runbook]({runbook})",
         "dashboard": f"[panel]({dashboard})" if dashboard else "-",
     }
 
@@ -88,5 +89,5 @@ def _log_row(plan: Plan, rule: LogRule, channels: dict[str, str]) -> dict[str, s
         "meaning": alert.description or alert.summary,
         "response": plan.severities.level(alert.severity).response_time,
         "channels": channels.get(receiver, receiver),
-        "runbook": f"[runbook]({alert.runbook})" if alert.runbook else "-",
+        "runbook": f"[runbook]({docs_relative(runbook_path(rule.name))})",
     }

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from eyewatch_gen.artifacts import Artifact, yaml_artifact
+from eyewatch_gen.layout import log_rule_path
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.log_alerts import LogRule, log_rules
 from eyewatch_gen.plan.model import LogAlert, Logging, Plan
@@ -43,7 +44,7 @@ def render(plan: Plan) -> list[Artifact]:
 
 def rule_path(name: str) -> str:
     """Where the rule of log alert `name` is written."""
-    return f"{RULES_DIR}/{name}.yaml"
+    return log_rule_path(name)
 
 
 def timeframe(duration: str) -> dict[str, int]:

@@ -5,6 +5,7 @@ Grafana log panels, log alerts)."""
 from __future__ import annotations
 
 from eyewatch_gen.artifacts import Artifact, text_artifact
+from eyewatch_gen.layout import LOGGING_DOC
 from eyewatch_gen.plan.dashboards import LOGS, layouts
 from eyewatch_gen.plan.log_alerts import focus, log_rules
 from eyewatch_gen.plan.log_fields import dotted
@@ -18,7 +19,7 @@ from eyewatch_gen.plan.logging_view import (
 from eyewatch_gen.plan.model import LogSource, Plan
 from eyewatch_gen.templating import render_template
 
-PATH = "docs/logging.md"
+PATH = LOGGING_DOC
 
 
 def render(plan: Plan) -> list[Artifact]:

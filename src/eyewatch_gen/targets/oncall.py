@@ -1,9 +1,11 @@
 """On-call: `oncall/pagerduty-escalation-policy.json` and `docs/oncall.md`.
 
-Alertmanager has no time-based escalation (its maintainers say so), so the plan's rotation and
-escalation are rendered as a PagerDuty escalation policy: the JSON body of
-`POST /escalation_policies` (https://developer.pagerduty.com/api-reference/). Each rule's
-`escalation_delay_in_minutes` is the gap to the next step of the plan.
+The plan's rotation and escalation are rendered as a PagerDuty escalation policy (the JSON body
+of `POST /escalation_policies`, https://developer.pagerduty.com/api-reference/; each rule's
+`escalation_delay_in_minutes` is the gap to the next step): the provider escalates pages that
+nobody acknowledges. Alertmanager cannot escalate by time, so for the levels the plan escalates
+inside the alerting stack, escalation rules do it (`plan/escalation.py`); the page shows, per
+level, who is notified when.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import itertools
 from typing import Any
 
 from eyewatch_gen.artifacts import Artifact, json_artifact, text_artifact
-from eyewatch_gen.plan import durations
+from eyewatch_gen.layout import ONCALL_DOC
+from eyewatch_gen.plan import calendar, durations, escalation
 from eyewatch_gen.plan.alerting import level_routes
-from eyewatch_gen.plan.model import MaintenanceWindow, Plan
+from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.templating import render_template
 
 POLICY = "oncall/pagerduty-escalation-policy.json"
-DOC = "docs/oncall.md"
+DOC = ONCALL_DOC
 
 
 def render(plan: Plan) -> list[Artifact]:
@@ -92,22 +95,19 @@ def _doc(plan: Plan) -> str:
             for r in level_routes(plan)
             if r.team
         ],
+        timelines=[
+            {
+                "level": r.level,
+                "notices": escalation.timeline(plan, r.level, r.receiver, r.channels),
+            }
+            for r in main_routes
+        ],
+        escalated=escalation.levels(plan),
+        log_alerts=[a.name for a in plan.log_alerts if a.severity in escalation.levels(plan)],
         rotation=plan.oncall.rotation if plan.oncall else None,
         steps=steps(plan) if plan.oncall else [],
         windows=[
-            {"name": w.name, "when": _when(w), "mute": w.mute} for w in plan.maintenance_windows
+            {"name": w.name, "when": calendar.describe(w), "mute": w.mute}
+            for w in plan.maintenance_windows
         ],
     )
-
-
-def _when(window: MaintenanceWindow) -> str:
-    parts = []
-    if window.months:
-        parts.append("months " + ", ".join(window.months))
-    if window.days_of_month:
-        parts.append("days " + ", ".join(window.days_of_month))
-    if window.weekdays:
-        parts.append(", ".join(window.weekdays))
-    if window.times:
-        parts.append(", ".join(f"{t.start}-{t.end}" for t in window.times))
-    return " ".join(parts) + f" ({window.location})"

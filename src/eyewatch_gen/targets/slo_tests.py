@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from eyewatch_gen.plan import arith, gotemplate
+from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Plan, Series, Slo
 from eyewatch_gen.plan.rules import AlertingRule
-from eyewatch_gen.plan.slo import AREA, SLI_WINDOWS, budget, slo_groups, slo_labels
+from eyewatch_gen.plan.slo import AREA, SLI_WINDOWS, budget, slo_labels
 from eyewatch_gen.plan.testspec import feed_seconds, step_text, unexported
 from eyewatch_gen.promql.labels import series_text
 
@@ -26,7 +27,7 @@ CHECK_AT = 10  # minutes: every SLI window has samples, and `for` is 0 for burn-
 def groups(plan: Plan) -> list[dict[str, Any]]:
     """Three test groups per SLO (healthy, slow burn, fast burn), and a fourth without
     errors when the fixture leaves the error series out at v = 0."""
-    alerts = {g.name: g.alerting for g in slo_groups(plan) if g.alerting}
+    alerts = {g.name: g.alerting for g in rule_groups(plan) if g.area == AREA and g.alerting}
     result = []
     for slo in plan.slos:
         page, ticket = alerts[f"sloth-slo-alerts-{slo.service}-{slo.name}"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from eyewatch_gen.plan import calendar, escalation
 from eyewatch_gen.plan.alerting.levels import LevelRoute, default_receiver, level_routes
 from eyewatch_gen.plan.alerting.receivers import receivers
 from eyewatch_gen.plan.alerting.view import (
@@ -61,26 +62,49 @@ def _root(plan: Plan) -> Route:
         group_wait="30s",
         group_interval="5m",
         repeat_interval="4h",
-        routes=tuple(
+        routes=_escalation_routes(plan, all_routes)
+        + tuple(
             _level_route(plan, [r for r in all_routes if r.level == level]) for level in LEVELS
         ),
     )
 
 
+def _escalation_routes(plan: Plan, all_routes: list[LevelRoute]) -> tuple[Route, ...]:
+    """Before the levels: escalation alerts, by step and level, to the step's receiver, with
+    the level's timings and maintenance windows; one notification per escalated alert."""
+    routes = []
+    for level in escalation.levels(plan):
+        main = next(r for r in all_routes if r.level == level and r.team is None)
+        areas = tuple(_area_mute_route(w, ()) for w in calendar.area_muting(plan, level))
+        routes += [
+            Route(
+                (
+                    Matcher("severity", "=", level),
+                    Matcher(escalation.STEP_LABEL, "=", step.name),
+                ),
+                step.receiver,
+                group_by=("alertname", "service", escalation.ORIGINAL_LABEL),
+                group_wait=main.group_wait,
+                group_interval=main.group_interval,
+                repeat_interval=main.repeat_interval,
+                mute_time_intervals=calendar.muting(plan, level),
+                routes=areas,
+            )
+            for step in escalation.steps(plan)
+        ]
+    return tuple(routes)
+
+
 def _level_route(plan: Plan, routes: list[LevelRoute]) -> Route:
     main = next(r for r in routes if r.team is None)
-    mute = tuple(w.name for w in plan.maintenance_windows if main.level in w.mute and not w.areas)
+    mute = calendar.muting(plan, main.level)
     # Alertmanager does not pass mute_time_intervals down to child routes: repeat them.
     teams = tuple(
         Route((Matcher("team", "=", r.team),), r.receiver, mute_time_intervals=mute)
         for r in routes
         if r.team is not None
     )
-    areas = tuple(
-        _area_mute_route(w, teams)
-        for w in plan.maintenance_windows
-        if main.level in w.mute and w.areas
-    )
+    areas = tuple(_area_mute_route(w, teams) for w in calendar.area_muting(plan, main.level))
     return Route(
         (Matcher("severity", "=", main.level),),
         main.receiver,

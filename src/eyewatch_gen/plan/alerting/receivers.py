@@ -4,6 +4,7 @@ file paths."""
 
 from __future__ import annotations
 
+from eyewatch_gen.plan import escalation
 from eyewatch_gen.plan.alerting.levels import default_receiver, level_routes
 from eyewatch_gen.plan.alerting.view import Email, Notifier, Opsgenie, PagerDuty, Receiver, Webhook
 from eyewatch_gen.plan.model import Channel, Plan
@@ -12,10 +13,13 @@ _PAGERDUTY_SEVERITY = {"P1": "critical", "P2": "error", "P3": "warning", "P4": "
 
 
 def receivers(plan: Plan) -> tuple[Receiver, ...]:
-    """The unrouted receiver (P3's channels), then each level route's, once per name."""
+    """The unrouted receiver (P3's channels), then each level route's, once per name, then
+    one per escalation step (its channels notified at the highest escalated level)."""
     named = {default_receiver(plan): ("P3", tuple(plan.severities.P3.notify))}
     for route in level_routes(plan):
         named.setdefault(route.receiver, (route.level, route.channels))
+    for step in escalation.steps(plan):
+        named.setdefault(step.receiver, (escalation.levels(plan)[0], step.channels))
     return tuple(
         _receiver(plan, name, level, channels) for name, (level, channels) in named.items()
     )

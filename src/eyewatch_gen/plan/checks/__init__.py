@@ -10,15 +10,19 @@ from __future__ import annotations
 from eyewatch_gen.plan.checks import (
     compatibility,
     environments,
+    escalation,
     expressions,
     jobs,
     labels,
     log_alerts,
     logging,
+    maintenance,
     outputs,
     policy,
+    recovery,
     references,
     routing,
+    runbooks,
     templates,
     tests,
     windows,
@@ -31,6 +35,7 @@ from eyewatch_gen.problems import Problem
 CHECKS: tuple[Check, ...] = (
     *references.CHECKS,
     *routing.CHECKS,
+    *escalation.CHECKS,
     *expressions.CHECKS,
     *templates.CHECKS,
     *labels.CHECKS,
@@ -43,6 +48,9 @@ CHECKS: tuple[Check, ...] = (
     *environments.CHECKS,
     *compatibility.CHECKS,
     *outputs.CHECKS,
+    *runbooks.CHECKS,
+    *maintenance.CHECKS,
+    *recovery.CHECKS,
 )
 
 

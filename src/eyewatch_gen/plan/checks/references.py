@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from eyewatch_gen.plan import escalation, recovery, routines
 from eyewatch_gen.plan.checks.common import (
     DUPLICATE_NAME,
     UNKNOWN_AREA,
@@ -52,6 +53,8 @@ def _unique_names(plan: Plan, source: Source) -> Iterator[Problem]:
     ]
     named += [(("slos", i, "alerting", "name"), s.alerting.name) for i, s in enumerate(plan.slos)]
     named += [(("metrics", n, "record"), m.record) for n, m in plan.metrics.items() if m.record]
+    named += recovery.generated_names(plan) + routines.generated_names(plan)
+    named += escalation.generated_names(plan)
     for path, name in named:
         if name in seen:
             yield source.problem(

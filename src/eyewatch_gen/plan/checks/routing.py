@@ -1,4 +1,4 @@
-"""Who is told and how: channels, webhook URLs, e-mail, teams and the escalation policy."""
+"""Who is told and how: channels, webhook URLs, e-mail and teams."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
-from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.checks.common import UNKNOWN_CHANNEL, Check, dangling
 from eyewatch_gen.plan.fields import LEVELS
 from eyewatch_gen.plan.model import Plan
@@ -18,7 +17,6 @@ UNUSED_CHANNEL = "plan/unused-channel"
 SECRET = "plan/secret"
 SMTP = "plan/smtp"
 UNKNOWN_TEAM = "plan/unknown-team"
-ESCALATION_ORDER = "plan/escalation-order"
 
 _SECRET_QUERY = re.compile(r"(?i)(token|key|secret|password|passwd|sig|signature|auth)")
 
@@ -38,6 +36,7 @@ def _channels(plan: Plan, source: Source) -> Iterator[Problem]:
                     UNKNOWN_CHANNEL,
                 )
     used |= {c for team in plan.teams.values() for cs in team.notify.values() for c in cs}
+    used |= {c for step in (plan.oncall.escalation if plan.oncall else []) for c in step.notify}
     for name in plan.channels:
         if name not in used:
             yield source.problem(
@@ -107,20 +106,4 @@ def _teams(plan: Plan, source: Source) -> Iterator[Problem]:
                     )
 
 
-def _escalation_order(plan: Plan, source: Source) -> Iterator[Problem]:
-    if plan.oncall is None:
-        return
-    previous = durations.seconds(plan.oncall.rotation.secondary_after)
-    for i, step in enumerate(plan.oncall.escalation):
-        if durations.seconds(step.after) <= previous:
-            yield source.problem(
-                ("oncall", "escalation", i, "after"),
-                f"{step.after} must be "
-                "later than the step before it (and than "
-                "rotation.secondary_after)",
-                ESCALATION_ORDER,
-            )
-        previous = durations.seconds(step.after)
-
-
-CHECKS: tuple[Check, ...] = (_channels, _webhook_urls, _email_needs_smtp, _teams, _escalation_order)
+CHECKS: tuple[Check, ...] = (_channels, _webhook_urls, _email_needs_smtp, _teams)

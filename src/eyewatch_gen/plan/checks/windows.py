@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import itertools
-import zoneinfo
 from collections.abc import Iterator
 
+from eyewatch_gen.plan import calendar
 from eyewatch_gen.plan.checks.common import UNKNOWN_AREA, Check, dangling
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.source import Source
@@ -17,23 +17,6 @@ CALENDAR = "plan/calendar"
 TIME_RANGE = "plan/time-range"
 TIME_OVERLAP = "plan/time-overlap"
 TIME_ZONE = "plan/time-zone"
-
-# Alertmanager's order: a week runs sunday..saturday, so `monday:sunday` is not a range.
-WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 
 
 def _p1_never_muted(plan: Plan, source: Source) -> Iterator[Problem]:
@@ -50,9 +33,9 @@ def _calendar(plan: Plan, source: Source) -> Iterator[Problem]:
     for i, window in enumerate(plan.maintenance_windows):
         at = ("maintenance_windows", i)
         for j, day in enumerate(window.weekdays):
-            yield from _names_or_ranges(source, (*at, "weekdays", j), day, WEEKDAYS)
+            yield from _names_or_ranges(source, (*at, "weekdays", j), day, calendar.WEEKDAYS)
         for j, month in enumerate(window.months):
-            yield from _names_or_ranges(source, (*at, "months", j), month, MONTHS)
+            yield from _names_or_ranges(source, (*at, "months", j), month, calendar.MONTHS)
 
 
 def _time_ranges(plan: Plan, source: Source) -> Iterator[Problem]:
@@ -96,11 +79,11 @@ def _window_areas(plan: Plan, source: Source) -> Iterator[Problem]:
 
 def _time_zones(plan: Plan, source: Source) -> Iterator[Problem]:
     for i, window in enumerate(plan.maintenance_windows):
-        if window.location not in _zones():
+        if window.location not in calendar.zones():
             yield source.problem(
                 ("maintenance_windows", i, "location"),
                 f"unknown time zone {window.location!r}"
-                f"{suggest(window.location, _zones())} (use an IANA name "
+                f"{suggest(window.location, calendar.zones())} (use an IANA name "
                 "such as UTC or Europe/Berlin)",
                 TIME_ZONE,
             )
@@ -109,28 +92,21 @@ def _time_zones(plan: Plan, source: Source) -> Iterator[Problem]:
 def _names_or_ranges(
     source: Source, path: Path, text: str, names: tuple[str, ...]
 ) -> Iterator[Problem]:
-    parts = text.lower().split(":")
-    for part in parts:
-        if part not in names and not part.isdigit():
-            yield source.problem(
-                path,
-                f"{text!r} is not a valid value{suggest(part, names)} "
-                f"(use {names[0]}, {names[1]}, ... or a range such as "
-                f"{names[1]}:{names[5]})",
-                CALENDAR,
-            )
-            return
-    order = [names.index(p) + 1 if p in names else int(p) for p in parts]
-    if len(parts) > 2 or order != sorted(order):
+    part = calendar.unknown_part(text, names)
+    if part is not None:
+        yield source.problem(
+            path,
+            f"{text!r} is not a valid value{suggest(part, names)} "
+            f"(use {names[0]}, {names[1]}, ... or a range such as "
+            f"{names[1]}:{names[5]})",
+            CALENDAR,
+        )
+    elif not calendar.forward(text, names):
         yield source.problem(
             path,
             f"{text!r} is not a forward range (Alertmanager's order is {names[0]}..{names[-1]})",
             CALENDAR,
         )
-
-
-def _zones() -> set[str]:
-    return zoneinfo.available_timezones() | {"UTC", "Local"}
 
 
 CHECKS: tuple[Check, ...] = (

@@ -35,6 +35,7 @@ from eyewatch_gen.plan.model.logging import (
     Shipping,
     ShippingTls,
 )
+from eyewatch_gen.plan.model.maintenance import Cadence, Completion, Maintenance, Routine
 from eyewatch_gen.plan.model.outputs import (
     KubernetesOutput,
     OperatorAlertmanager,
@@ -43,6 +44,7 @@ from eyewatch_gen.plan.model.outputs import (
 )
 from eyewatch_gen.plan.model.plan import Area, Plan
 from eyewatch_gen.plan.model.policy import Policy
+from eyewatch_gen.plan.model.recovery import Backup, Recovery, RestoreTest
 from eyewatch_gen.plan.model.routing import (
     Channel,
     Escalation,
@@ -54,6 +56,7 @@ from eyewatch_gen.plan.model.routing import (
     Smtp,
     Team,
 )
+from eyewatch_gen.plan.model.runbooks import AlertClass, AlertKind, Guide, Link, Runbooks
 from eyewatch_gen.plan.model.scrape import (
     CertificateExpiry,
     Job,
@@ -70,12 +73,17 @@ from eyewatch_gen.plan.model.windows import MaintenanceWindow, TimeRange
 __all__ = [
     "AbsentGuard",
     "Alert",
+    "AlertClass",
+    "AlertKind",
     "AlertOverride",
     "AlertSet",
     "AlertTests",
     "Area",
+    "Backup",
+    "Cadence",
     "CertificateExpiry",
     "Channel",
+    "Completion",
     "Dashboard",
     "DropRule",
     "Environment",
@@ -83,18 +91,21 @@ __all__ = [
     "FieldMatch",
     "Fixture",
     "Grafana",
+    "Guide",
     "HotPhase",
     "Inhibition",
     "Job",
     "KubernetesDiscovery",
     "KubernetesOutput",
     "LevelOverride",
+    "Link",
     "LogAlert",
     "LogAlertKind",
     "LogClass",
     "LogOutput",
     "LogSource",
     "Logging",
+    "Maintenance",
     "MaintenanceWindow",
     "Metric",
     "Model",
@@ -109,9 +120,13 @@ __all__ = [
     "Probe",
     "ProbeAlerting",
     "PrometheusServer",
+    "Recovery",
     "RemoteWrite",
+    "RestoreTest",
     "Retention",
     "Rotation",
+    "Routine",
+    "Runbooks",
     "SecurityRule",
     "Series",
     "Severities",

@@ -13,9 +13,9 @@ from eyewatch_gen.plan.fields import (
     Level,
     MetricName,
     RecordName,
+    RunbookRef,
     Slug,
     Threshold,
-    Url,
 )
 from eyewatch_gen.plan.model.base import Model
 from eyewatch_gen.plan.model.dashboards import PanelSpec
@@ -122,7 +122,9 @@ class Alert(Model):
     severity: Level
     summary: str = Field(min_length=1)
     description: str = ""
-    runbook: Url | None = None
+    runbook: RunbookRef | None = Field(
+        None, description="A guide in runbooks.guides, or a URL of an outside runbook."
+    )
     service: str | None = Field(None, description="Service the alert is about (`service` label).")
     team: Slug | None = Field(None, description="Owning team; defaults to the area's team.")
     labels: dict[LabelName, str] = Field(default_factory=dict)
@@ -186,7 +188,9 @@ class AlertSet(Model):
     severity: Level
     summary: str = Field(min_length=1)
     description: str = ""
-    runbook: Url | None = None
+    runbook: RunbookRef | None = Field(
+        None, description="A guide in runbooks.guides, or a URL of an outside runbook."
+    )
     guard: str | None = None
     service: bool = Field(True, description="Set the `service` label to the item.")
     overrides: dict[LabelValue, AlertOverride] = Field(default_factory=dict)

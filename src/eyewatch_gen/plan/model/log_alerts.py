@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from eyewatch_gen.plan.fields import AlertName, Duration, EventField, Level, Slug, Url
+from eyewatch_gen.plan.fields import AlertName, Duration, EventField, Level, RunbookRef, Slug
 from eyewatch_gen.plan.model.base import Model
 
 LogAlertKind = Literal["count", "spike", "new_value", "any"]
@@ -54,4 +54,6 @@ class LogAlert(Model):
     )
     summary: str = Field(min_length=1)
     description: str = ""
-    runbook: Url | None = None
+    runbook: RunbookRef | None = Field(
+        None, description="A guide in runbooks.guides, or a URL of an outside runbook."
+    )

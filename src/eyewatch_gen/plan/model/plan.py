@@ -14,9 +14,12 @@ from eyewatch_gen.plan.model.dashboards import Dashboard, Grafana
 from eyewatch_gen.plan.model.environments import Environment
 from eyewatch_gen.plan.model.log_alerts import LogAlert
 from eyewatch_gen.plan.model.logging import Logging
+from eyewatch_gen.plan.model.maintenance import Maintenance
 from eyewatch_gen.plan.model.outputs import Outputs
 from eyewatch_gen.plan.model.policy import Policy
+from eyewatch_gen.plan.model.recovery import Recovery
 from eyewatch_gen.plan.model.routing import Channel, Inhibition, OnCall, Severities, Smtp, Team
+from eyewatch_gen.plan.model.runbooks import Runbooks
 from eyewatch_gen.plan.model.scrape import Job, Probe, ProbeAlerting, PrometheusServer
 from eyewatch_gen.plan.model.slos import Slo
 from eyewatch_gen.plan.model.versions import Versions
@@ -74,6 +77,15 @@ class Plan(Model):
     page_budget: PageBudget = Field(
         default_factory=PageBudget,
         description="Notifications per week each level may send (`verify --backtest`).",
+    )
+    maintenance: Maintenance | None = Field(
+        None, description="Maintenance routines: the checklist and the team calendar."
+    )
+    recovery: Recovery | None = Field(
+        None, description="RPO, RTO, backups and restore tests, with the alerts that keep them."
+    )
+    runbooks: Runbooks | None = Field(
+        None, description="Troubleshooting guides and recovery procedures; runbook pages."
     )
     logging: Logging | None = None
     log_alerts: list[LogAlert] = Field(

@@ -13,6 +13,7 @@ from eyewatch_gen.plan.fields import (
     LabelName,
     Level,
     SecretFile,
+    Slug,
     Url,
 )
 from eyewatch_gen.plan.model.base import Model
@@ -138,15 +139,30 @@ class Rotation(Model):
 
 
 class Escalation(Model):
-    """One step of the escalation policy: if nobody acts within `after`, page `to`."""
+    """One step of the escalation policy: the paging provider pages `to` when nobody has
+    acknowledged within `after`; for the levels in `oncall.escalate`, Alertmanager also
+    notifies `notify` when the alert is still unresolved after `after`."""
 
     after: Duration = Field(description="Time since the alert started, e.g. 30m.")
     to: str = Field(description="Who is paged: the paging provider's user or schedule id.")
     kind: Literal["user", "schedule"] = "user"
+    name: Slug | None = Field(
+        None, description="Short name of the step, e.g. team-lead (default: from `to`)."
+    )
+    notify: list[ChannelName] = Field(
+        default_factory=list,
+        description="Channels Alertmanager notifies when an alert of an escalated level is "
+        "still firing after `after`.",
+    )
 
 
 class OnCall(Model):
-    """Rotation and escalation; rendered for the paging provider, not for Alertmanager."""
+    """Rotation and escalation: the paging provider escalates pages that nobody acknowledges;
+    Alertmanager escalates alerts of the `escalate` levels that nobody resolves."""
 
     rotation: Rotation
     escalation: list[Escalation] = Field(default_factory=list)
+    escalate: list[Level] = Field(
+        default_factory=list,
+        description="Levels escalated inside the alerting stack when unresolved, e.g. [P1, P2].",
+    )

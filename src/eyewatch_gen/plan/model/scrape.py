@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from eyewatch_gen.plan.fields import Duration, LabelName, Level, SecretFile, Slug, Url
+from eyewatch_gen.plan.fields import Duration, LabelName, Level, RunbookRef, SecretFile, Slug, Url
 from eyewatch_gen.plan.model.base import Model
 
 ScrapeProtocol = Literal[
@@ -77,7 +77,9 @@ class Job(Model):
         description="Do not verify the target's certificate (kube-rbac-proxy serves a "
         "self-signed one; kube-prometheus's own ServiceMonitors skip verification too).",
     )
-    runbook: Url | None = Field(None, description="Runbook of the job's scrape alerts.")
+    runbook: RunbookRef | None = Field(
+        None, description="Runbook of the job's scrape alerts: a guide, or a URL."
+    )
     fallback_scrape_protocol: ScrapeProtocol | None = Field(
         None,
         description="Prometheus 3 fails a scrape whose Content-Type is missing or unknown; "
@@ -117,7 +119,7 @@ class Probe(Model):
         "(service availability), lower for internal ones.",
     )
     for_: Duration = Field("3m", alias="for", description="How long the probe must fail.")
-    runbook: Url | None = None
+    runbook: RunbookRef | None = None
 
 
 class CertificateExpiry(Model):
@@ -128,7 +130,7 @@ class CertificateExpiry(Model):
     ticket_severity: Level = "P4"
     page: Duration = Field("7d", description="Page when less than this remains.")
     page_severity: Level = "P2"
-    runbook: Url | None = None
+    runbook: RunbookRef | None = None
 
 
 class ProbeAlerting(Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from eyewatch_gen.plan.fields import AlertName, Duration, Level, Slug, Url
+from eyewatch_gen.plan.fields import AlertName, Duration, Level, RunbookRef, Slug
 from eyewatch_gen.plan.model.alerts import Series
 from eyewatch_gen.plan.model.base import Model
 
@@ -43,7 +43,9 @@ class SloAlerting(Model):
     name: AlertName
     page: Level = "P1"
     ticket: Level = "P4"
-    runbook: Url | None = None
+    runbook: RunbookRef | None = Field(
+        None, description="A guide in runbooks.guides, or a URL of an outside runbook."
+    )
     traffic_stopped: TrafficStopped | None = Field(
         None, description="Also alert (<Service>TrafficStopped) when the requests stop."
     )
