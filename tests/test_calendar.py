@@ -124,3 +124,16 @@ def test_window_values_expand_as_alertmanager_reads_them(
     text: str, names: tuple[str, ...], numbers: list[int]
 ) -> None:
     assert calendar.expand(text, names) == numbers
+
+
+def test_a_carriage_return_in_plan_text_cannot_end_a_calendar_line() -> None:
+    text = MINIMAL.read_text() + (
+        "maintenance:\n  routines:\n"
+        '    - {name: check, title: "Check\\rX-INJECTED:1", cadence: daily, owner: ops,'
+        ' done: "a\\r\\nb\\rc"}\n'
+    )
+    content = _ics(text)
+    assert b"\r\nX-INJECTED" not in content
+    assert content.replace(b"\r\n", b"").count(b"\r") == 0
+    (event,) = Calendar.from_ical(content).walk("VEVENT")
+    assert "Done when: a\nb\nc" in str(event["description"])
