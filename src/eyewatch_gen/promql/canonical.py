@@ -1,7 +1,8 @@
 """PromQL modulo formatting: the same token sequence for an expression as written in a rule file
 and as Prometheus prints it back in `/api/v1/rules` (one line, its own spacing, `7d` as `1w`,
 `0.50` as `0.5`, `sum(x) by (a)` as `sum by (a) (x)`, `group_left` as `group_left ()`,
-label matchers sorted by name).
+label matchers sorted by name). Read as tokens, so the server's spelling of anything
+`parse` cannot read yet still compares.
 """
 
 from __future__ import annotations
@@ -9,12 +10,7 @@ from __future__ import annotations
 import json
 
 from eyewatch_gen.plan import durations
-from eyewatch_gen.promql.tokens import Token, string_value, tokens
-
-AGGREGATIONS = frozenset(
-    {"sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values"}
-    | {"bottomk", "topk", "quantile", "limitk", "limit_ratio"}
-)
+from eyewatch_gen.promql.tokens import AGGREGATIONS, Token, string_value, tokens
 
 
 def canonical(expr: str) -> tuple[str, ...]:
@@ -38,7 +34,7 @@ def _spelling(token: Token) -> str:
         text = token.text
         value = float(int(text, 16)) if text[:2].lower() == "0x" else float(text)
         return repr(value)
-    return token.word
+    return token.text
 
 
 def _drop_trailing_commas(words: list[str]) -> list[str]:

@@ -4,8 +4,8 @@
 (`text[node.start:node.end]`), so a part of an expression can be written back exactly as its
 author wrote it. It follows Prometheus's grammar (operator precedence, `bool`, `on`,
 `ignoring`, `group_left`, `group_right`, `by`/`without` before or after the aggregated
-expression, subqueries, `offset`, `@`) and reads durations as Prometheus 2 does (`5m`, `1h30m`,
-never a bare number); function names and argument types are `validity`'s.
+expression, subqueries, `offset`, `@`) over the tokens of `tokens`; function names and
+argument types are `validity`'s.
 Grammar: https://prometheus.io/docs/prometheus/latest/querying/basics/
 """
 
@@ -13,19 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from eyewatch_gen.promql.labels import unescape
+from eyewatch_gen.promql.tokens import AGGREGATIONS, Token, string_value, tokens
+from eyewatch_gen.promql.tokens import ParseError as ParseError  # noqa: PLC0414 (re-exported)
 
 Matcher = tuple[str, str, str]  # label, operator (= != =~ !~), unescaped value
 
-AGGREGATIONS = frozenset(
-    {"sum", "avg", "min", "max", "count", "group", "stddev", "stdvar", "topk", "bottomk",
-     "quantile", "count_values", "limitk", "limit_ratio"}
-)  # fmt: skip
-_KEYWORDS = AGGREGATIONS | {
-    "and", "or", "unless", "atan2", "bool", "on", "ignoring", "group_left", "group_right",
-    "by", "without", "offset",
-}  # fmt: skip
 _PARAMETRIC = frozenset({"topk", "bottomk", "quantile", "count_values", "limitk", "limit_ratio"})
 COMPARISONS = frozenset({"==", "!=", ">", "<", ">=", "<="})
 SET_OPERATORS = frozenset({"and", "or", "unless"})
@@ -42,23 +36,6 @@ _PRECEDENCE = {
     "atan2": 5,
     "^": 6,
 }
-_TOKEN = re.compile(
-    r"(?P<space>\s+|\#[^\n]*)"
-    r"|(?P<duration>(?:\d+(?:ms|[smhdwy]))+)(?![\w.])"
-    r"|(?P<number>0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
-    r"|(?P<string>\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`)"
-    r"|(?P<ident>[a-zA-Z_][a-zA-Z0-9_:]*|:[a-zA-Z_:][a-zA-Z0-9_:]*)"  # not `:1m` of `[5m:1m]`
-    r"|(?P<op>==|!=|>=|<=|=~|!~|[-+*/%^<>=(){}\[\],:@])"
-)
-
-
-class ParseError(ValueError):
-    """The text is not an expression this parser can read; `position` is 0-based."""
-
-    def __init__(self, message: str, position: int) -> None:
-        super().__init__(f"{message} (character {position + 1})")
-        self.reason = message
-        self.position = position
 
 
 @dataclass(frozen=True)
@@ -172,14 +149,7 @@ class Binary(Node):
     matching: Matching = Matching(False, ())
 
 
-@dataclass(frozen=True)
-class _Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-
+@lru_cache(maxsize=4096)
 def parse(text: str) -> Node:
     """The expression tree of `text`; ParseError when it cannot be read."""
     parser = _Parser(text)
@@ -218,40 +188,23 @@ def children(node: Node) -> tuple[Node, ...]:
     return ()
 
 
-def _tokens(text: str) -> list[_Token]:
-    tokens = []
-    position = 0
-    while position < len(text):
-        found = _TOKEN.match(text, position)
-        if found is None:
-            raise ParseError(f"unexpected character {text[position]!r}", position)
-        kind, word = found.lastgroup or "", found.group()
-        if kind == "ident" and word.lower() in _KEYWORDS:
-            word = word.lower()  # PromQL keywords and aggregations are case-insensitive
-        if kind != "space":
-            tokens.append(_Token(kind, word, found.start(), found.end()))
-        position = found.end()
-    tokens.append(_Token("end", "", len(text), len(text)))
-    return tokens
-
-
 class _Parser:
     """Recursive descent with precedence climbing over the token list."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = _tokens(text)
+        self.tokens = (*tokens(text), Token("end", "", len(text), len(text)))
         self.index = 0
 
-    def peek(self, ahead: int = 0) -> _Token:
+    def peek(self, ahead: int = 0) -> Token:
         return self.tokens[min(self.index + ahead, len(self.tokens) - 1)]
 
-    def take(self) -> _Token:
+    def take(self) -> Token:
         token = self.peek()
         self.index += 1
         return token
 
-    def expect(self, text: str) -> _Token:
+    def expect(self, text: str) -> Token:
         token = self.take()
         if token.text != text:
             raise ParseError(f"expected {text!r}, found {token.text or 'the end'!r}", token.start)
@@ -334,7 +287,7 @@ class _Parser:
             else:
                 return node
 
-    def duration(self, token: _Token, what: str) -> str:
+    def duration(self, token: Token, what: str) -> str:
         """The text of a duration token (`5m`, `1h30m`); ParseError for anything else."""
         if token.kind != "duration":
             word = re.match(r"[\w.]*", self.text[token.start :])
@@ -368,7 +321,7 @@ class _Parser:
             )
         if token.kind == "string":
             self.take()
-            return String(token.start, token.end, _unquote(token.text))
+            return String(token.start, token.end, string_value(token.text))
         if token.text == "(":
             self.take()
             inner = self.expression(0)
@@ -382,7 +335,7 @@ class _Parser:
             token.start,
         )
 
-    def named(self, token: _Token) -> Node:
+    def named(self, token: Token) -> Node:
         after = self.peek(1).text
         if token.text in AGGREGATIONS and after in ("(", "by", "without"):
             return self.aggregation()
@@ -425,7 +378,7 @@ class _Parser:
         without = self.take().text == "without"
         return self.label_list(), without
 
-    def selector(self, name: _Token | None) -> Selector:
+    def selector(self, name: Token | None) -> Selector:
         start = name.start if name else self.peek().start
         end = name.end if name else start
         matchers: list[Matcher] = []
@@ -453,10 +406,4 @@ class _Parser:
             or value.kind != "string"
         ):
             raise ParseError('expected a matcher such as label="value"', label.start)
-        return (label.text, op.text, _unquote(value.text))
-
-
-def _unquote(token: str) -> str:
-    if token.startswith("`"):
-        return token[1:-1]
-    return unescape(token[1:-1])
+        return (label.text, op.text, string_value(value.text))

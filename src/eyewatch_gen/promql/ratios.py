@@ -5,8 +5,8 @@ value (`outcome="hit"`, `code=~"5.."`) is empty, not 0, until one such series ex
 exporters create a labelled counter only at its first increment. `(part or 0 * whole) / whole`
 exists whenever there is traffic. Only counters are reported (a name ending `_total`, `_count`,
 `_sum` or `_bucket`, or read through `rate`, `increase` or `irate`, also inside a record): a
-gauge's labelled series exist from the start. The scan is textual and conservative: it reports
-only what it can read, and a numerator with any `or` counts as having its fallback.
+gauge's labelled series exist from the start. The check is conservative: it reports only what
+it can parse, and a numerator with any `or` counts as having its fallback.
 """
 
 from __future__ import annotations
@@ -16,23 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from eyewatch_gen.promql.labels import escape
-from eyewatch_gen.promql.parse import Call, ParseError, Range, parse, walk
+from eyewatch_gen.promql.parse import Binary, Call, ParseError, Range, parse, text_of, walk
 from eyewatch_gen.promql.selectors import Matcher, Selector, selectors
 
-_TOKEN = re.compile(
-    r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`"  # strings
-    r"|\{[^}]*\}|\[[^\]]*\]"  # label matchers, range windows
-    r"|[a-zA-Z_:][a-zA-Z0-9_:]*"  # names and keywords
-    r"|[0-9.]+(?:[eE][+-]?[0-9]+)?[a-zA-Z0-9]*"  # numbers and durations
-    r"|==|!=|>=|<=|[-+*/%^<>(),]"
-    r"|#[^\n]*"  # comments
-)
 _COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
 _COUNTER_READS = frozenset({"rate", "increase", "irate"})
-_MODIFIERS = frozenset({"bool", "on", "ignoring", "group_left", "group_right"})
-# Binary operators that bind more loosely than `/` (everything but `* / % atan2 ^`).
-_LOOSER = frozenset({"+", "-", "==", "!=", ">", "<", ">=", "<=", "and", "or", "unless"})
-_AS_TIGHT = frozenset({"*", "/", "%", "atan2"})
 
 
 @dataclass(frozen=True)
@@ -44,74 +32,18 @@ class Division:
 
 
 def divisions(expr: str) -> list[Division]:
-    """Every binary `/` in `expr`, at any depth, with its operands as written."""
-    found = [m for m in _TOKEN.finditer(expr) if not m.group().startswith("#")]
-    tokens = [m.group() for m in found]
-    divided = []
-    for index, token in enumerate(tokens):
-        if token == "/":
-            first = _left_start(tokens, index)
-            start, last = _right_span(tokens, index)
-            divided.append(
-                Division(
-                    expr[found[first].start() : found[index - 1].end()] if first < index else "",
-                    expr[found[start].start() : found[last].end()] if last >= start else "",
-                )
-            )
-    return divided
+    """Every binary `/` in `expr`, at any depth and in reading order, with its operands as
+    written; none when `expr` cannot be parsed."""
+    return [Division(text_of(n.lhs, expr), text_of(n.rhs, expr)) for n in _divided(expr)]
 
 
-def _left_start(tokens: list[str], at: int) -> int:
-    """Index of the first token of the operand left of `tokens[at]` (operators are
-    left-associative, so `a * b / c` divides `a * b`)."""
-    index = at - 1
-    while index >= 0:
-        token = tokens[index]
-        if token == ")":
-            index = _opening(tokens, index) - 1
-            continue
-        if token in ("(", ",") or token in _LOOSER:
-            break
-        index -= 1
-    return index + 1
-
-
-def _right_span(tokens: list[str], at: int) -> tuple[int, int]:
-    """First and last token of the operand right of `tokens[at]`, after its `on (...)`-style
-    modifiers."""
-    index = at + 1
-    while index < len(tokens) and tokens[index] in _MODIFIERS:
-        index += 1
-        if index < len(tokens) and tokens[index] == "(":
-            index = _closing(tokens, index) + 1
-    start = index
-    while index < len(tokens):
-        token = tokens[index]
-        if token == "(":
-            index = _closing(tokens, index) + 1
-            continue
-        if token in (")", ",") or token in _LOOSER or token in _AS_TIGHT:
-            break
-        index += 1
-    return start, index - 1
-
-
-def _closing(tokens: list[str], at: int) -> int:
-    depth = 0
-    for index in range(at, len(tokens)):
-        depth += {"(": 1, ")": -1}.get(tokens[index], 0)
-        if depth == 0:
-            return index
-    return len(tokens) - 1
-
-
-def _opening(tokens: list[str], at: int) -> int:
-    depth = 0
-    for index in range(at, -1, -1):
-        depth += {")": 1, "(": -1}.get(tokens[index], 0)
-        if depth == 0:
-            return index
-    return 0
+def _divided(expr: str) -> list[Binary]:
+    try:
+        nodes = walk(parse(expr))
+    except ParseError:
+        return []
+    found = [n for n in nodes if isinstance(n, Binary) and n.op == "/"]
+    return sorted(found, key=lambda n: n.lhs.end)  # by where the `/` is
 
 
 @dataclass(frozen=True)
@@ -128,9 +60,10 @@ def absent_numerators(expr: str, records: dict[str, str]) -> Iterator[AbsentNume
     """Ratios in `expr` that are empty while their numerator's series do not exist yet.
     `records` maps recorded series to their expressions, so a denominator that reads a
     record is compared by what the record reads."""
-    for division in divisions(expr):
-        if re.search(r"\bor\b", division.numerator):
+    for node in _divided(expr):
+        if any(isinstance(n, Binary) and n.op == "or" for n in walk(node.lhs)):
             continue
+        division = Division(text_of(node.lhs, expr), text_of(node.rhs, expr))
         whole = _expanded(selectors(division.denominator), records)
         for part in selectors(division.numerator):
             extra = _extra_filters(part, whole)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from eyewatch_gen.promql import parse as tree
 from eyewatch_gen.promql.selectors import Selector, selectors
-from eyewatch_gen.promql.tokens import KEYWORDS, MODIFIERS, Token, closing, tokens
 
 _INVERTED = frozenset({"absent", "absent_over_time"})
 
@@ -54,8 +54,8 @@ Node = Need | AllOf | AnyOf
 
 
 def shape(expr: str) -> Node:
-    """The needs of `expr`."""
-    return _Reader(expr, tokens(expr)).expression(0, len(tokens(expr)))
+    """The needs of `expr` (ParseError when it is not PromQL)."""
+    return _needs(tree.parse(expr), expr, everything=False)
 
 
 def uses(node: Node) -> Iterator[Use]:
@@ -70,116 +70,51 @@ def uses(node: Node) -> Iterator[Use]:
 def every_use(expr: str) -> list[Use]:
     """Every selector occurrence in `expr`, needed or not (`unless` and `absent()` operands
     too)."""
-    return _Reader(expr, tokens(expr), everything=True).all_uses()
+    return list(uses(_needs(tree.parse(expr), expr, everything=True)))
 
 
-class _Reader:
-    def __init__(self, expr: str, items: tuple[Token, ...], everything: bool = False) -> None:
-        self.expr = expr
-        self.items = items
-        self.everything = everything  # also what is not needed (unless, absent)
+def _needs(node: tree.Node, expr: str, everything: bool) -> Node:
+    """The needs of `node`; `everything` also counts what is not needed (unless, absent)."""
+    read = _read(node)
+    if read is not None:
+        return _need(read, expr)
+    if isinstance(node, tree.Binary) and node.op == "or":
+        return AnyOf(tuple(_needs(n, expr, everything) for n in _alternatives(node)))
+    parts: tuple[tree.Node, ...] = tree.children(node)
+    if not everything and isinstance(node, tree.Binary) and node.op == "unless":
+        parts = (node.lhs,)
+    if not everything and isinstance(node, tree.Call) and node.name in _INVERTED:
+        parts = ()
+    return _one(AllOf, [_needs(part, expr, everything) for part in parts])
 
-    def all_uses(self) -> list[Use]:
-        return list(uses(self.expression(0, len(self.items))))
 
-    def expression(self, lo: int, hi: int) -> Node:
-        alternatives = []
-        for a, b in self._split(lo, hi, {"or"}):
-            needed = []
-            pieces = self._split(a, b, {"and", "unless"})
-            for index, (x, y) in enumerate(pieces):
-                if index == 0 or self.everything or self.items[x - 1].word == "and":
-                    needed.append(self.atoms(x, y))
-            alternatives.append(_one(AllOf, needed))
-        return _one(AnyOf, alternatives)
+def _alternatives(node: tree.Node) -> list[tree.Node]:
+    """The operands of a chain `a or b or c` (not of an `or` in parentheses)."""
+    if isinstance(node, tree.Binary) and node.op == "or":
+        return [*_alternatives(node.lhs), node.rhs]
+    return [node]
 
-    def _split(self, lo: int, hi: int, words: set[str]) -> list[tuple[int, int]]:
-        """Ranges between top-level occurrences of `words` (each range starts after one)."""
-        ranges, start, index = [], lo, lo
-        while index < hi:
-            item = self.items[index]
-            if item.kind == "punct" and item.text in "({[":
-                index = closing(self.items, index) + 1
-                continue
-            if item.kind == "name" and item.word in words:
-                ranges.append((start, index))
-                start = index + 1
-            index += 1
-        ranges.append((start, hi))
-        return ranges
 
-    def atoms(self, lo: int, hi: int) -> Node:
-        parts: list[Node] = []
-        index = lo
-        while index < hi:
-            index = self._atom(index, hi, parts)
-        return _one(AllOf, parts)
+def _read(node: tree.Node) -> tuple[tree.Selector, bool, bool] | None:
+    """The selector `node` reads directly, whether in a range and whether shifted, or None."""
+    shifted = isinstance(node, tree.Shifted)
+    while isinstance(node, tree.Shifted):
+        node = node.expr
+    ranged = isinstance(node, tree.Range | tree.Subquery)
+    if isinstance(node, tree.Range):
+        node = node.selector
+    elif isinstance(node, tree.Subquery):
+        node = node.expr
+    return (node, ranged, shifted) if isinstance(node, tree.Selector) else None
 
-    def _atom(self, index: int, hi: int, parts: list[Node]) -> int:
-        item = self.items[index]
-        if item.kind == "name":
-            return self._word(index, hi, parts)
-        if item.text == "{":
-            return self._selector(index, index, hi, parts)
-        if item.text == "(":
-            end = closing(self.items, index)
-            parts.append(self.expression(index + 1, end))
-            return end + 1
-        if item.text == "[":
-            return closing(self.items, index) + 1
-        return index + 1
 
-    def _word(self, index: int, hi: int, parts: list[Node]) -> int:
-        item = self.items[index]
-        if item.word in MODIFIERS:
-            return self._skip_list(index + 1, hi)
-        if item.word in KEYWORDS or item.text.lower() in ("inf", "nan"):
-            return index + 1
-        return self._name(index, hi, parts)
-
-    def _skip_list(self, index: int, hi: int) -> int:
-        if index < hi and self.items[index].text == "(":
-            return closing(self.items, index) + 1
-        return index
-
-    def _name(self, index: int, hi: int, parts: list[Node]) -> int:
-        after = index + 1
-        if after < hi and self.items[after].word in ("by", "without"):
-            after = self._skip_list(after + 1, hi)
-        if after < hi and self.items[after].text == "(":
-            end = closing(self.items, after)
-            if self.everything or self.items[index].text not in _INVERTED:
-                parts.extend(self.expression(a, b) for a, b in self._args(after + 1, end))
-            return end + 1
-        return self._selector(index, index + 1, hi, parts)
-
-    def _args(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        ranges, start, index = [], lo, lo
-        while index < hi:
-            item = self.items[index]
-            if item.kind == "punct" and item.text in "({[":
-                index = closing(self.items, index) + 1
-                continue
-            if item.text == ",":
-                ranges.append((start, index))
-                start = index + 1
-            index += 1
-        ranges.append((start, hi))
-        return [(a, b) for a, b in ranges if a < b]
-
-    def _selector(self, first: int, brace: int, hi: int, parts: list[Node]) -> int:
-        end = brace
-        if end < hi and self.items[end].text == "{":
-            end = closing(self.items, end) + 1
-        text = self.expr[self.items[first].start : self.items[end - 1].end]
-        ranged = end < hi and self.items[end].text == "["
-        follow = closing(self.items, end) + 1 if ranged else end
-        shifted = follow < hi and self.items[follow].word in ("offset", "@")
-        found = selectors(text)
-        if found:
-            start, stop = self.items[first].start, self.items[end - 1].end
-            parts.append(Need(Use(found[0], text, start, stop, ranged, shifted)))
-        return end
+def _need(read: tuple[tree.Selector, bool, bool], expr: str) -> Node:
+    node, ranged, shifted = read
+    text = tree.text_of(node, expr)
+    found = selectors(text)
+    if not found:
+        return AllOf(())
+    return Need(Use(found[0], text, node.start, node.end, ranged, shifted))
 
 
 def _one(kind: type[AllOf] | type[AnyOf], parts: list[Node]) -> Node:

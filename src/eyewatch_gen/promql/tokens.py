@@ -1,7 +1,9 @@
-"""PromQL as a flat list of tokens (strings, numbers, durations, names, operators), with their
-character offsets: enough for the structural questions verify asks (which selectors does an
-expression need, are two expressions the same modulo formatting) without a full parser.
+"""PromQL's lexical grammar: an expression as a flat list of tokens (strings, numbers,
+durations, names, operators) with their character offsets. `parse` builds its tree on them,
+`canonical` compares them; keywords and aggregation names come lower case (PromQL ignores
+their case), everything else as written.
 
+Durations are read as Prometheus 2 reads them (`5m`, `1h30m`, never a bare number).
 Lexical grammar: https://prometheus.io/docs/prometheus/latest/querying/basics/
 """
 
@@ -14,59 +16,64 @@ from typing import Literal
 
 from eyewatch_gen.promql.labels import unescape
 
-Kind = Literal["string", "duration", "number", "name", "op", "punct"]
+Kind = Literal["duration", "number", "string", "ident", "op", "end"]
 
-_DURATION = r"(?:\d+(?:ms|[smhdwy]))+(?![\w:.])"
-_NUMBER = r"(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?![\w:])"
-_PATTERN = re.compile(
-    r"(?P<space>\s+|#[^\n]*)"
+AGGREGATIONS = frozenset(
+    {"sum", "avg", "min", "max", "count", "group", "stddev", "stdvar", "topk", "bottomk",
+     "quantile", "count_values", "limitk", "limit_ratio"}
+)  # fmt: skip
+KEYWORDS = AGGREGATIONS | {
+    "and", "or", "unless", "atan2", "bool", "on", "ignoring", "group_left", "group_right",
+    "by", "without", "offset",
+}  # fmt: skip
+_TOKEN = re.compile(
+    r"(?P<space>\s+|\#[^\n]*)"
+    r"|(?P<duration>(?:\d+(?:ms|[smhdwy]))+)(?![\w.])"
+    r"|(?P<number>0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
     r"|(?P<string>\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`)"
-    rf"|(?P<duration>{_DURATION})"
-    rf"|(?P<number>{_NUMBER})"
-    r"|(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)"
-    r"|(?P<op>==|!=|>=|<=|=~|!~|[-+*/%^<>=@])"
-    r"|(?P<punct>[(){}\[\],:])"
+    r"|(?P<ident>[a-zA-Z_][a-zA-Z0-9_:]*|:[a-zA-Z_:][a-zA-Z0-9_:]*)"  # not `:1m` of `[5m:1m]`
+    r"|(?P<op>==|!=|>=|<=|=~|!~|[-+*/%^<>=(){}\[\],:@])"
 )
-KEYWORDS = frozenset(
-    {"and", "or", "unless", "by", "without", "on", "ignoring", "group_left", "group_right"}
-    | {"bool", "offset"}
-)
-#: keywords that take a parenthesised list of label names
-MODIFIERS = frozenset({"by", "without", "on", "ignoring", "group_left", "group_right"})
+
+
+class ParseError(ValueError):
+    """The text is not PromQL this package can read; `position` is 0-based."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(f"{message} (character {position + 1})")
+        self.reason = message
+        self.position = position
+
+
+class LexError(ParseError):
+    """A character that no PromQL token starts with."""
 
 
 @dataclass(frozen=True)
 class Token:
-    """One token: its kind, its text as written, and where it starts and ends."""
+    """One token: its kind, its text (keywords lower case), where it starts and ends."""
 
     kind: Kind
     text: str
     start: int
     end: int
 
-    @property
-    def word(self) -> str:
-        """A name in lower case when it is a keyword (PromQL keywords ignore case)."""
-        lowered = self.text.lower()
-        return lowered if self.kind == "name" and lowered in KEYWORDS else self.text
-
-
-class LexError(ValueError):
-    """The text is not PromQL at this position."""
-
 
 @lru_cache(maxsize=4096)
 def tokens(expr: str) -> tuple[Token, ...]:
-    """Every token of `expr`, comments and white space dropped."""
-    found: list[Token] = []
+    """Every token of `expr`, comments and white space dropped; LexError at a character
+    PromQL does not have."""
+    found = []
     position = 0
     while position < len(expr):
-        match = _PATTERN.match(expr, position)
+        match = _TOKEN.match(expr, position)
         if match is None:
-            raise LexError(f"unexpected {expr[position]!r} at character {position + 1}")
-        kind = match.lastgroup
+            raise LexError(f"unexpected {expr[position]!r}", position)
+        kind, word = match.lastgroup or "", match.group()
+        if kind == "ident" and word.lower() in KEYWORDS:
+            word = word.lower()
         if kind != "space":
-            found.append(Token(kind, match.group(), match.start(), match.end()))  # type: ignore[arg-type]
+            found.append(Token(kind, word, match.start(), match.end()))  # type: ignore[arg-type]
         position = match.end()
     return tuple(found)
 
@@ -74,21 +81,3 @@ def tokens(expr: str) -> tuple[Token, ...]:
 def string_value(text: str) -> str:
     """The value of a PromQL string literal (escapes resolved; raw in back quotes)."""
     return text[1:-1] if text.startswith("`") else unescape(text[1:-1])
-
-
-def closing(items: tuple[Token, ...], index: int) -> int:
-    """Index of the bracket closing the one at `index` (or len(items) when unclosed)."""
-    pairs = {"(": ")", "{": "}", "[": "]"}
-    opener = items[index].text
-    depth = 0
-    for position in range(index, len(items)):
-        text = items[position].text
-        if items[position].kind != "punct":
-            continue
-        if text == opener:
-            depth += 1
-        elif text == pairs[opener]:
-            depth -= 1
-            if depth == 0:
-                return position
-    return len(items)
