@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Run, require_tool
+from conftest import MINIMAL, ROOT, Run, require_tool
+from eyewatch_gen.drill.configs import rules
 from eyewatch_gen.drill.exporter import ExportedSeries, exposition
+from eyewatch_gen.drill.runner import DrillError, left_out, select
 from eyewatch_gen.drill.sinks import alert_names
+from eyewatch_gen.plan.catalog import rule_groups
+from eyewatch_gen.plan.load import load_plan
 
 Cli = Callable[..., Run]
 
@@ -55,6 +59,9 @@ def test_each_level_reaches_its_people_a_p1_inhibits_its_service_and_escalates(
     drilled = {name: row for name, row in rows.items() if "also fired" not in name}
     assert {row[1] for row in drilled.values()} == {"P1", "P2", "P3", "P4"}
     assert all(row[-1] == "ok" for row in rows.values())
+    # no TargetsMissing per declared job (nor its escalations) pages alongside: left out, said
+    assert not any("TargetsMissing" in name for name in rows)
+    assert "left out of the drill's rules" in result.out and "TargetsMissing" in result.out
     p1 = rows["BackupRPOBreached"]
     assert p1[3] == "eyewearml-p1:email, eyewearml-p1:phone, eyewearml-p1:sms"
     # a P3 of the same service as the P1 (mongodb) is inhibited
@@ -143,3 +150,69 @@ def test_an_unreadable_matcher_in_the_deployed_file_is_a_drill_error(
     result = cli("drill", ROOT / "plan.yaml", "--out", out, "--level", "P3")
     assert result.code == 2, result.err
     assert "alertmanager/alertmanager.yml: cannot read the matcher 'severity P3'" in result.err
+
+
+EXAMPLE = ROOT / "examples/two-teams"
+
+
+def test_a_plan_with_environments_needs_env_and_drills_that_environments_tree(
+    cli: Cli, tools_present: None
+) -> None:
+    plan = EXAMPLE / "plan.yaml"
+    result = cli("drill", plan, "--out", EXAMPLE / "generated", "--level", "P1")
+    assert result.code == 2
+    assert "--env: name one environment of production, staging" in result.err
+    # the base plan's inputs fed into the staging tree used to be a MISMATCH
+    result = cli("drill", plan, "--out", EXAMPLE / "generated/staging", "--alert", "X")
+    assert result.code == 2 and "--env" in result.err
+    result = cli(
+        "drill",
+        plan,
+        "--out",
+        EXAMPLE / "generated",
+        "--env",
+        "staging",
+        "--alert",
+        "CheckoutErrorsHigh",
+        "--timeout",
+        "60",
+    )
+    assert result.code == 0, result.out + result.err
+    assert _rows(result.out)["CheckoutErrorsHigh"][-1] == "ok"
+
+
+def test_the_default_drill_drills_what_it_can_and_says_what_it_skipped(
+    cli: Cli, tools_present: None, tmp_path: Path
+) -> None:
+    out = tmp_path / "generated"
+    assert cli("render", MINIMAL, "--out", out).code == 0
+    result = cli("drill", MINIMAL, "--out", out, "--timeout", "60")
+    assert result.code == 0, result.out + result.err
+    assert set(_rows(result.out)) == {"HighCPU", "Down"}
+    assert "skipped P1: ErrorsHigh needs a rate window of history" in result.out
+    assert "--alert ErrorsHigh" in result.out
+    assert "skipped P4: the plan has no P4 alert" in result.out
+
+
+def test_nothing_drillable_is_a_usage_error_with_the_reasons() -> None:
+    plan = load_plan(MINIMAL).plan
+    with pytest.raises(DrillError, match="nothing to drill: P1: ErrorsHigh needs"):
+        select(plan, [], ["P1", "P4"])
+    chosen = select(plan, [], ["P1", "P3"])
+    assert [r.name for r in chosen.chosen] == ["Down"]
+    assert chosen.skipped[0].startswith("P1: ErrorsHigh")
+
+
+def test_the_drill_leaves_out_coverage_alerts_it_does_not_drill(tmp_path: Path) -> None:
+    plan = load_plan(ROOT / "plan.yaml").plan
+    every = {r.name: r for g in rule_groups(plan) for r in g.alerting}
+    missing = sorted(n for n, r in every.items() if r.kind == "targets-missing")
+    assert len(missing) >= 8
+    drilled = [every["BackupRPOBreached"], every[missing[0]]]
+    omitted = left_out(plan, drilled)
+    assert set(missing[1:]) <= set(omitted) and missing[0] not in omitted
+    copied = rules(ROOT / "generated", 60, omitted)
+    names = {r.get("alert") for g in copied["groups"] for r in g["rules"]}
+    assert not names & set(omitted)
+    assert {"BackupRPOBreached", missing[0]} <= names
+    assert all(g["rules"] for g in copied["groups"])

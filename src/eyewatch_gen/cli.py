@@ -243,7 +243,8 @@ def drill(
         list[str] | None,
         typer.Option(
             help="Fire one alert of this level (repeatable; default P1 to P4). A level without "
-            "an alert that can be drilled quickly needs --alert."
+            "an alert that can be drilled quickly is skipped, saying why (name one with "
+            "--alert)."
         ),
     ] = None,
     open_window: Annotated[
@@ -251,30 +252,36 @@ def drill(
         typer.Option(help="Treat this maintenance window as open now (repeatable)."),
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for notifications.")] = 120,
+    env: Annotated[
+        str | None,
+        typer.Option("--env", help="The environment to drill (needed when the plan has any)."),
+    ] = None,
 ) -> None:
-    """Fire alerts end to end through the generated rules and Alertmanager config in DIR, on a
-    real Prometheus and Alertmanager (loopback only), and show which receivers each reaches,
-    against the plan. Exit 1 when any differs."""
+    """Fire alerts end to end through the generated rules and Alertmanager config in DIR
+    (DIR/ENV with --env), on a real Prometheus and Alertmanager (loopback only), and show which
+    receivers each reaches, against the plan. Exit 1 when any differs, 2 when nothing can be
+    drilled."""
     from eyewatch_gen.drill import runner
     from eyewatch_gen.plan.load import load_plan
 
     loaded = load_plan(plan, _display(plan))
-    _require_tree(out, [""])
+    model, tree = _environment(loaded.plan, out, env)
+    _require_tree(out, [env or ""])
     levels = level if level or alert else ["P1", "P2", "P3", "P4"]
     if any(item not in ("P1", "P2", "P3", "P4") for item in levels or []):
         raise UsageError("--level takes P1, P2, P3 or P4")
-    windows = {w.name for w in loaded.plan.maintenance_windows}
+    windows = {w.name for w in model.maintenance_windows}
     unknown = sorted(set(open_window or []) - windows)
     if unknown:
         raise UsageError(f"--open-window {', '.join(unknown)}: no such maintenance window")
-    selected = runner.select(loaded.plan, alert or [], levels or [])
-    report = runner.run(loaded.plan, out, selected, timeout, open_window or [])
-    _print_drill(report)
+    selection = runner.select(model, alert or [], levels or [])
+    report = runner.run(model, tree, selection.chosen, timeout, open_window or [])
+    _print_drill(report, selection.skipped, runner.left_out(model, selection.chosen))
     if not report.ok:
         raise typer.Exit(1)
 
 
-def _print_drill(report: object) -> None:
+def _print_drill(report: object, skipped: list[str], left_out: list[str]) -> None:
     from eyewatch_gen.drill.runner import DrillReport
 
     assert isinstance(report, DrillReport)
@@ -304,6 +311,13 @@ def _print_drill(report: object) -> None:
         typer.echo(" | ".join(headers))
         for row in rows:
             typer.echo(" | ".join(row))
+    for reason in skipped:
+        typer.echo(f"skipped {reason}")
+    if left_out:
+        typer.echo(
+            f"left out of the drill's rules ({len(left_out)}: they watch for missing targets "
+            f"and series, which the drill does not serve): {', '.join(left_out)}"
+        )
     typer.echo(
         "drill: "
         + (
@@ -448,19 +462,11 @@ def verify(
 
 
 def _environment(plan: Plan, out: Path, env: str | None) -> tuple[Plan, Path]:
-    """The plan as the environment runs it, and its generated tree."""
-    from eyewatch_gen.plan.environments import variant
-
-    if not plan.environments:
-        if env is not None:
-            raise UsageError(f"--env {env}: the plan declares no environments")
-        return plan, out
-    if env not in plan.environments:
-        raise UsageError(
-            f"--env: name one environment of {', '.join(plan.environments)}"
-            + (f" (not {env!r})" if env else "")
-        )
-    return variant(plan, env), out / env
+    """The plan as the environment runs it, and its generated tree (`out/<env>`): a command
+    that reads one tree of a plan with environments needs `--env`."""
+    if plan.environments and env is None:
+        raise UsageError(f"--env: name one environment of {', '.join(plan.environments)}")
+    return _as_environment(plan, env), out / env if env else out
 
 
 def _print_verify(result: object, checks: list[str], fmt: str, plan: str, tree: Path) -> bool:

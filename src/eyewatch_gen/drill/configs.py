@@ -5,6 +5,7 @@ keys and mailboxes are never contacted)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -34,17 +35,19 @@ def scaled(duration: str, factor: int) -> str:
     return durations.format_seconds(max(1, round(seconds / factor)))
 
 
-def rules(out: Path, factor: int) -> dict[str, Any]:
+def rules(out: Path, factor: int, leave_out: Collection[str] = ()) -> dict[str, Any]:
     """Every generated rule group in `out`, with `for` and `keep_firing_for` divided by
-    `factor`."""
+    `factor`, without the alerting rules named in `leave_out`."""
     groups = []
     for path in sorted((out / "prometheus/rules").glob("*.yml")):
         for group in yaml.safe_load(path.read_text())["groups"]:
+            group["rules"] = [r for r in group["rules"] if r.get("alert") not in leave_out]
             for rule in group["rules"]:
                 for key in ("for", "keep_firing_for"):
                     if key in rule:
                         rule[key] = scaled(rule[key], factor)
-            groups.append(group)
+            if group["rules"]:
+                groups.append(group)
     return {"groups": groups}
 
 

@@ -80,8 +80,17 @@ def drillable(rule: AlertingRule) -> bool:
     return test is not None and test.settle == 0 and bool(test.firing.series)
 
 
-def select(plan: Plan, names: list[str], levels: list[str]) -> list[AlertingRule]:
-    """The named alerts, plus the first drillable alert of each requested level."""
+@dataclass(frozen=True)
+class Selection:
+    """What a drill fires, and each requested level it cannot drill, with the reason."""
+
+    chosen: list[AlertingRule]
+    skipped: list[str]
+
+
+def select(plan: Plan, names: list[str], levels: list[str]) -> Selection:
+    """The named alerts, plus the first drillable alert of each requested level; a level
+    without one is skipped, saying why. Nothing to drill at all is a DrillError."""
     every = [r for g in rule_groups(plan) for r in g.alerting]
     escalations = sorted({r.name for r in every if r.kind == "escalation"} & set(names))
     if escalations:
@@ -94,6 +103,7 @@ def select(plan: Plan, names: list[str], levels: list[str]) -> list[AlertingRule
     unknown = sorted(set(names) - {r.name for r in chosen})
     if unknown:
         raise DrillError(f"no alert named {', '.join(unknown)}")
+    skipped = []
     for level in levels:
         # prefer an alert no chosen P1 would inhibit (same service), so each level shows
         pages = {r.labels.get("service") for r in chosen if r.severity == "P1"}
@@ -102,12 +112,43 @@ def select(plan: Plan, names: list[str], levels: list[str]) -> list[AlertingRule
             (r for r in fits if r.labels.get("service") not in pages), next(iter(fits), None)
         )
         if candidate is None:
-            raise DrillError(
-                f"no {level} alert can be drilled quickly (its inputs need a "
-                "rate window of history); name the alert to drill instead"
-            )
-        chosen.append(candidate)
-    return chosen
+            skipped.append(_why_skipped(level, [r for r in alerts if r.severity == level]))
+        else:
+            chosen.append(candidate)
+    if not chosen:
+        raise DrillError("nothing to drill: " + "; ".join(skipped))
+    return Selection(chosen, skipped)
+
+
+def _why_skipped(level: str, alerts: list[AlertingRule]) -> str:
+    """Why no alert of `level` is drilled quickly, and what to name instead."""
+    if not alerts:
+        return f"{level}: the plan has no {level} alert"
+    slow = [r.name for r in alerts if r.test is not None and r.test.firing.series]
+    if not slow:
+        return f"{level}: no {level} alert has firing test inputs to serve"
+    return (
+        f"{level}: {', '.join(slow)} {'needs' if len(slow) == 1 else 'need'} a rate window "
+        "of history; "
+        f"name one to drill it (--alert {slow[0]})"
+    )
+
+
+#: alerts about missing inputs: the drill serves only the drilled alerts' inputs, so these
+#: would fire for every job and metric the plan declares
+COVERAGE_KINDS = ("targets-missing", "absent")
+
+
+def left_out(plan: Plan, selected: list[AlertingRule]) -> list[str]:
+    """The coverage alerts (`<Job>TargetsMissing`, `<Metric>Absent`) the drill's rules leave
+    out: every one not drilled (their escalations then never fire either)."""
+    drilled = {r.name for r in selected}
+    return sorted(
+        r.name
+        for g in rule_groups(plan)
+        for r in g.alerting
+        if r.kind in COVERAGE_KINDS and r.name not in drilled
+    )
 
 
 def awaited(plan: Plan, selected: list[AlertingRule]) -> list[str]:
@@ -235,7 +276,7 @@ def run(
                 )
             )
         )
-        rules_file.write_text(yaml.safe_dump(configs.rules(out, SCALE)))
+        rules_file.write_text(yaml.safe_dump(configs.rules(out, SCALE, left_out(plan, selected))))
         prom_file.write_text(
             yaml.safe_dump(
                 configs.prometheus(
