@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL, ROOT, Run, require_tool
-from eyewatch_gen.lint import CHECKS, OFFLINE, lint
+from eyewatch_gen.lint import CHECKS, OFFLINE, lint, lint_trees
 from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan.load import load_plan
 from eyewatch_gen.report import REPORTERS
@@ -187,3 +187,17 @@ def test_promtool_findings_carry_the_line_and_column_it_reports(tmp_path: Path) 
     broken = next(p for p in found if p.rule == "promtool/check-rules")
     assert broken.position() == f"{rules}:{_line(rules, 'rate5m >')}:11"
     assert "could not parse expression" in broken.message
+
+
+def test_policy_findings_about_plan_alerts_point_at_the_plan(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    loaded = load_plan(MINIMAL)
+    write_tree(out, render_all(loaded.plan))
+    found = lint_trees(out, loaded, ("policy",), [""]).findings
+    runbook = next(p for p in found if p.rule == "policy/runbook" and "ErrorsHigh" in p.message)
+    assert (runbook.file, runbook.line, runbook.column) == (
+        str(MINIMAL),
+        _line(MINIMAL, "- name: ErrorsHigh"),
+        5,
+    )
+    assert all(p.line > 0 for p in found if p.rule.startswith("policy/"))

@@ -88,3 +88,9 @@ def test_table_on_a_terminal_shows_positions_and_a_verdict(
     for problem in PROBLEMS:
         assert problem.position() in text
     assert "2 checks: 2 errors, 1 warnings" in text
+
+
+def test_json_gives_null_for_an_unknown_line_and_column() -> None:
+    data = json.loads(as_json([Problem.in_file("generated/x.yml", "m", "x/y")], []))
+    assert data["findings"][0]["line"] is None and data["findings"][0]["column"] is None
+    assert data["findings"][0]["position"] == "generated/x.yml"

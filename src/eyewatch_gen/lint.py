@@ -17,6 +17,7 @@ from eyewatch_gen.checks import tools
 from eyewatch_gen.plan.environments import variant
 from eyewatch_gen.plan.load import LoadedPlan
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.places import Place
 from eyewatch_gen.problems import Problem
 
 CheckName = Literal[
@@ -79,22 +80,23 @@ def lint(
     out: Path,
     plan: Plan,
     only: tuple[CheckName, ...] = tuple(CHECKS),
-    places: Mapping[str, str] | None = None,
+    places: Mapping[str, Place] | None = None,
 ) -> LintResult:
     """Run the named checks (all by default) on the tree `out` rendered from `plan`. A check
     whose findings concern plan alerts may offer `locate(problem, places)`, which names where
-    the plan defines the alert (`places`: alert name -> `file:line:col`)."""
+    the plan defines the alert (`places`: alert name -> its `Place`); it gets the finding with
+    its generated file already under `out`, so it may point it at the plan instead."""
     modules = [importlib.import_module(CHECKS[name]) for name in only]
     for module in modules:  # fail fast, before the slow checks, when a tool is missing
         for tool in getattr(module, "TOOLS", ()):
             tools.find(tool)
     findings: list[Problem] = []
     for module in modules:
-        found = module.run(out, plan)
+        found = [problem.under(str(out)) for problem in module.run(out, plan)]
         locate = getattr(module, "locate", None)
         if locate is not None and places:
             found = [locate(problem, places) for problem in found]
-        findings += [problem.under(str(out)) for problem in found]
+        findings += found
     return LintResult(sorted(findings), list(only))
 
 

@@ -31,8 +31,8 @@ def as_json(problems: Sequence[Problem], checks: Sequence[str]) -> str:
         "findings": [
             {
                 "file": p.file,
-                "line": p.line,
-                "column": p.column,
+                "line": p.line or None,  # unknown: null
+                "column": p.column or None,
                 "position": p.position(),
                 "level": p.level,
                 "rule": p.rule,

@@ -6,7 +6,8 @@ plan's `policy.require_tests`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -15,6 +16,7 @@ from eyewatch_gen.layout import log_rule_path, rules_path
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.places import Place
 from eyewatch_gen.plan.rules import AlertingRule
 from eyewatch_gen.plan.runbooks import pages
 from eyewatch_gen.plan.testspec import dependencies, settle_minutes
@@ -77,6 +79,15 @@ def _rule_findings(plan: Plan, rule: AlertingRule, firing: set[str]) -> Iterator
             f"response time of {allowed:g} minutes",
             "warning",
         )
+
+
+def locate(problem: Problem, places: Mapping[str, Place]) -> Problem:
+    """A finding about an alert the plan defines points at the alert in the plan (every
+    message starts with the alert's name); generated alerts keep their rules file."""
+    place = places.get(problem.message.partition(" ")[0])
+    if problem.rule not in RULES or place is None:
+        return problem
+    return replace(problem, file=place.file, line=place.line, column=place.column)
 
 
 def _firing_tests(out: Path) -> set[str]:

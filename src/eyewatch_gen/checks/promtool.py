@@ -13,6 +13,7 @@ from pathlib import Path
 from eyewatch_gen.checks import tools
 from eyewatch_gen.checks.promtool_failures import cases, explain, failures
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.places import Place
 from eyewatch_gen.problems import Problem
 
 # `file: 5:11: group "a", rule 1, ...` (a position) or `file: yaml: ...` (none)
@@ -79,7 +80,7 @@ def _test_findings(out: Path, test: Path, output: str) -> list[Problem]:
     ]
 
 
-def locate(problem: Problem, places: Mapping[str, str]) -> Problem:
+def locate(problem: Problem, places: Mapping[str, Place]) -> Problem:
     """`X at 13m (...)` -> `X (plan.yaml:740:5) at 13m (...)`: where the plan defines X."""
     alert, at, rest = problem.message.partition(" at ")
     if problem.rule != TEST or not at or alert not in places:

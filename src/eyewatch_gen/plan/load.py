@@ -13,7 +13,7 @@ from pathlib import Path
 from eyewatch_gen.plan import alert_sets, include, thresholds, variables
 from eyewatch_gen.plan.checks import check_plan
 from eyewatch_gen.plan.model import Plan
-from eyewatch_gen.plan.places import alert_places
+from eyewatch_gen.plan.places import Place, alert_places
 from eyewatch_gen.plan.source import Source, parse_source, read_source
 from eyewatch_gen.plan.validate import validate_source
 from eyewatch_gen.plan.variants import environment_problems
@@ -26,7 +26,7 @@ class LoadedPlan:
 
     plan: Plan
     warnings: tuple[Problem, ...]
-    places: Mapping[str, str] = field(default_factory=dict)
+    places: Mapping[str, Place] = field(default_factory=dict)
 
 
 def load_plan(path: Path, display: str | None = None) -> LoadedPlan:
