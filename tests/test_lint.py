@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL, ROOT, Run, require_tool
-from eyewatch_gen.lint import CHECKS, OFFLINE, lint, lint_trees
+from eyewatch_gen.checks.promtool import condensed
+from eyewatch_gen.lint import CHECKS, OFFLINE, CheckName, lint, lint_trees
 from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan.load import load_plan
 from eyewatch_gen.report import REPORTERS
@@ -201,3 +202,36 @@ def test_policy_findings_about_plan_alerts_point_at_the_plan(tmp_path: Path) -> 
         5,
     )
     assert all(p.line > 0 for p in found if p.rule.startswith("policy/"))
+
+
+def test_a_broken_rules_file_is_reported_once_at_its_position(tmp_path: Path) -> None:
+    require_tool("promtool")
+    out = tmp_path / "generated"
+    write_tree(out, render_all(load_plan(MINIMAL).plan))
+    rules = out / "prometheus/rules/infra.rules.yml"
+    rules.write_text(rules.read_text().replace("rate5m > 0.9\n", "rate5m >\n"))
+    checks: tuple[CheckName, ...] = ("promtool", "prometheus-config")
+    found = lint(out, load_plan(MINIMAL).plan, checks).findings
+    assert [(p.rule, p.position()) for p in found] == [
+        ("promtool/check-rules", f"{rules}:{_line(rules, 'rate5m >')}:11")
+    ]
+
+
+def test_a_prometheus_config_error_is_one_line_at_the_trees_path(tmp_path: Path) -> None:
+    require_tool("promtool")
+    out = tmp_path / "generated"
+    write_tree(out, render_all(load_plan(MINIMAL).plan))
+    config = out / "prometheus/prometheus.yml"
+    config.write_text(config.read_text().replace("scrape_interval: ", "scrape_interval: 9x", 1))
+    (found,) = lint(out, load_plan(MINIMAL).plan, ("prometheus-config",)).findings
+    assert found.file == str(config)
+    assert found.message.startswith("parsing YAML file prometheus/prometheus.yml: ")
+    assert "\n" not in found.message and "SUCCESS" not in found.message
+
+
+def test_free_form_promtool_failures_are_condensed_to_one_line() -> None:
+    output = (
+        "Unit Testing:  prometheus/tests/infra.test.yml\n\n\n  FAILED:\n"
+        "prometheus/rules/infra.rules.yml: 9:11: bad\n    second line\n"
+    )
+    assert condensed(output) == "prometheus/rules/infra.rules.yml: 9:11: bad; second line"

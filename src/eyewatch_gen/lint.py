@@ -97,7 +97,20 @@ def lint(
         if locate is not None and places:
             found = [locate(problem, places) for problem in found]
         findings += found
-    return LintResult(sorted(findings), list(only))
+    return LintResult(sorted(_once(findings)), list(only))
+
+
+def _once(findings: list[Problem]) -> list[Problem]:
+    """Each problem once: the same message at the same place found by a later check (a rules
+    file that `promtool check config` loads too) is left out."""
+    seen: set[tuple[str, int, int, str]] = set()
+    kept = []
+    for problem in findings:
+        key = (problem.file, problem.line, problem.column, problem.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept
 
 
 def lint_trees(

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from eyewatch_gen.checks import tools
+from eyewatch_gen.checks.promtool import CHECK_LINE, condensed
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.problems import Problem
 
@@ -49,8 +50,36 @@ def run(out: Path, plan: Plan) -> list[Problem]:
         result = tools.run("promtool", "check", "config", copy)
     if result.returncode == 0:
         return []
-    message = " ".join((result.stdout + result.stderr).split()).replace(scratch, "")
-    return [Problem.in_file(CONFIG, message[-500:], CHECK_CONFIG)]
+    errors, output = (
+        text.replace(f"{scratch}/", "prometheus/")
+        for text in (result.stderr, result.stdout + result.stderr)
+    )
+    return findings(errors) or [Problem.in_file(CONFIG, condensed(output), CHECK_CONFIG)]
+
+
+def findings(errors: str) -> list[Problem]:
+    """One finding per error promtool check config prints on stderr (`FAILED:` then the
+    message; paths already those of the tree): in the config, or at the line and column of a
+    rule file it loads."""
+    found = []
+    for line in errors.splitlines():
+        message = line.strip().removeprefix("FAILED:").strip()
+        if not message:
+            continue
+        place = CHECK_LINE.fullmatch(message)
+        if place is None:
+            found.append(Problem.in_file(CONFIG, message, CHECK_CONFIG))
+        else:
+            found.append(
+                Problem.in_file(
+                    place["file"],
+                    place["message"],
+                    CHECK_CONFIG,
+                    line=int(place["line"] or 0),
+                    column=int(place["column"] or 0),
+                )
+            )
+    return found
 
 
 def checkable_copy(config: Path, scratch: Path, promtool: tuple[int, ...]) -> Path:

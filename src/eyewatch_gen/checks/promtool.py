@@ -10,6 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+import yaml
+
 from eyewatch_gen.checks import tools
 from eyewatch_gen.checks.promtool_failures import cases, explain, failures
 from eyewatch_gen.plan.model import Plan
@@ -17,7 +19,7 @@ from eyewatch_gen.plan.places import Place
 from eyewatch_gen.problems import Problem
 
 # `file: 5:11: group "a", rule 1, ...` (a position) or `file: yaml: ...` (none)
-_CHECK_LINE = re.compile(r"(?P<file>[^:\s]+): (?:(?P<line>\d+):(?P<column>\d+): )?(?P<message>.+)")
+CHECK_LINE = re.compile(r"(?P<file>[^:\s]+): (?:(?P<line>\d+):(?P<column>\d+): )?(?P<message>.+)")
 
 TOOLS = ("promtool",)
 CHECK_RULES = "promtool/check-rules"
@@ -34,6 +36,9 @@ def run(out: Path, plan: Plan) -> list[Problem]:
         checked = tools.run("promtool", "check", "rules", "--lint-fatal", *rules)
         if checked.returncode:
             findings += _check_findings(out, checked.stdout + checked.stderr)
+    # a test of a rules file that failed to load would only repeat its error
+    broken = {(out / p.file).resolve() for p in findings}
+    tests = [t for t in tests if not broken & _rule_files(t)]
     # One process per file (promtool prints FAILED blocks on stderr and file names on
     # stdout, so a single run cannot say which file failed); run them side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
@@ -44,6 +49,16 @@ def run(out: Path, plan: Plan) -> list[Problem]:
     return findings
 
 
+def _rule_files(test: Path) -> set[Path]:
+    """The rules files a promtool test file loads."""
+    try:
+        data = yaml.safe_load(test.read_text())
+    except yaml.YAMLError:
+        return set()
+    names = data.get("rule_files", []) if isinstance(data, dict) else []
+    return {(test.parent / str(name)).resolve() for name in names if isinstance(name, str)}
+
+
 def _relative(out: Path, text: str) -> str:
     return text.replace(f"{out}/", "").replace(f"{out.resolve()}/", "")
 
@@ -52,7 +67,7 @@ def _check_findings(out: Path, output: str) -> list[Problem]:
     findings = []
     for raw in output.splitlines():
         line = _relative(out, raw.strip())
-        found = _CHECK_LINE.fullmatch(line)
+        found = CHECK_LINE.fullmatch(line)
         if found and ("error" in line.lower() or "parse" in line or "lint" in line):
             findings.append(
                 Problem.in_file(
@@ -72,12 +87,23 @@ def _test_findings(out: Path, test: Path, output: str) -> list[Problem]:
     file = test.relative_to(out).as_posix()
     found = failures(output)
     if not found:
-        return [Problem.in_file(file, _relative(out, output.strip())[-500:], TEST)]
+        return [Problem.in_file(file, condensed(_relative(out, output)), TEST)]
     named = cases(test)
     return [
         Problem.in_file(file, explain(failure, named.get((failure.alert, failure.time))), TEST)
         for failure in found
     ]
+
+
+def condensed(output: str) -> str:
+    """promtool's free-form failure as one line: its messages joined by `; `, without the
+    `Unit Testing:` / `Checking` banners and bare `FAILED:` lines."""
+    lines = [
+        line.strip().removeprefix("FAILED:").strip()
+        for line in output.splitlines()
+        if line.strip() and not line.strip().startswith(("Unit Testing:", "Checking "))
+    ]
+    return "; ".join(filter(None, lines))[-500:]
 
 
 def locate(problem: Problem, places: Mapping[str, Place]) -> Problem:
