@@ -54,7 +54,7 @@ def test_a_failure_at_every_write_leaves_the_previous_tree(
             return real_write(self, data)
 
         monkeypatch.setattr(Path, "write_bytes", flaky)
-        with pytest.raises(OSError):
+        with pytest.raises(writer.OutputError, match="No space left on device"):
             writer.write_tree(out, new)
         monkeypatch.setattr(Path, "write_bytes", real_write)
         assert read_tree(out) == expected, f"failure after {fail_at} writes"

@@ -233,3 +233,44 @@ def test_alertmanager_config_object_validates_and_mirrors_the_routing() -> None:
         "key": "smtp-password",
     }
     assert spec["inhibitRules"][0]["equal"] == ["service"]
+
+
+@pytest.mark.parametrize("pattern", ["", ".", "  "])
+def test_an_include_pattern_that_names_no_file_is_an_error(
+    example_copy: Path, pattern: str
+) -> None:
+    plan = example_copy / "plan.yaml"
+    plan.write_text(plan.read_text().replace("include: [plan.d/*.yaml]", f"include: [{pattern!r}]"))
+    with pytest.raises(PlanError) as caught:
+        load_plan(plan)
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.rule) == ("include[0]", "plan/include")
+    assert "is not a file pattern; use one such as plan.d/*.yaml" in problem.message
+
+
+def test_a_team_file_linked_from_outside_the_plan_directory_is_refused(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere.yaml"
+    shutil.move(example_copy / "plan.d/checkout.yaml", outside)
+    (example_copy / "plan.d/checkout.yaml").symlink_to(outside)
+    with pytest.raises(PlanError) as caught:
+        load_plan(example_copy / "plan.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.path) == (
+        str(example_copy / "plan.yaml"),
+        5,
+        "include[0]",
+    )
+    assert problem.message == (
+        f"{example_copy}/plan.d/checkout.yaml is a link to {outside}, outside the plan's "
+        "directory; copy the file into the plan's directory"
+    )
+
+
+def test_a_team_file_linked_inside_the_plan_directory_is_followed(example_copy: Path) -> None:
+    (example_copy / "teams").mkdir()
+    shutil.move(example_copy / "plan.d/search.yaml", example_copy / "teams/search.yaml")
+    (example_copy / "plan.d/search.yaml").symlink_to("../teams/search.yaml")
+    plan = load_plan(example_copy / "plan.yaml").plan
+    assert any(alert.team == "search" for alert in plan.alerts)

@@ -84,15 +84,17 @@ def render(
     plan declares environments), atomically."""
     from eyewatch_gen.pipeline import render_trees
     from eyewatch_gen.plan.load import load_plan
-    from eyewatch_gen.writer import write_tree
+    from eyewatch_gen.writer import write_trees
 
     loaded = load_plan(plan, _display(plan))
     _warn(loaded.warnings)
-    for subdir, artifacts in render_trees(loaded.plan, _environments(loaded.plan, env)).items():
+    protect = {plan.parent: "the plan's own directory", Path.cwd(): "the current directory"}
+    trees = render_trees(loaded.plan, _environments(loaded.plan, env))
+    reports = write_trees(out, trees, partial=env is not None, protect=protect)
+    if not loaded.plan.environments:
+        fastpath.remember(plan, out, loaded.plan.include)
+    for subdir, report in reports.items():
         target = out / subdir if subdir else out
-        report = write_tree(target, artifacts)
-        if not subdir:
-            fastpath.remember(plan, out)
         typer.echo(
             f"{target}: {len(report.written)} written, {len(report.unchanged)} "
             f"unchanged, {len(report.removed)} removed"
@@ -110,25 +112,23 @@ def check(
     """Exit 1 and print a diff when the output directory is not what the plan renders."""
     from eyewatch_gen.pipeline import render_trees
     from eyewatch_gen.plan.load import load_plan
-    from eyewatch_gen.writer import drift
+    from eyewatch_gen.writer import drift_trees
 
     loaded = load_plan(plan, _display(plan))
     _warn(loaded.warnings)
-    stale = 0
-    for subdir, artifacts in render_trees(loaded.plan, _environments(loaded.plan, env)).items():
-        target = out / subdir if subdir else out
-        found = drift(target, artifacts)
-        for item in found:
-            typer.echo(item.diff if item.diff else f"{item.kind}: {target / item.path}")
-        stale += len(found)
-    if stale:
+    trees = render_trees(loaded.plan, _environments(loaded.plan, env))
+    found = drift_trees(out, trees, partial=env is not None)
+    for item in found:
+        typer.echo(item.describe(out))
+    if found:
         typer.echo(
-            f"{out}: {stale} file(s) out of date; run `eyewatch-gen render` and commit the result",
+            f"{out}: {len(found)} file(s) out of date; run `eyewatch-gen render` and commit "
+            "the result",
             err=True,
         )
         raise typer.Exit(1)
     if not loaded.plan.environments:
-        fastpath.remember(plan, out)
+        fastpath.remember(plan, out, loaded.plan.include)
     typer.echo(f"{out}: in sync with {_display(plan)}")
 
 

@@ -1,9 +1,12 @@
 """The no-change fast path of `check` (the common pre-commit case), in the standard library.
 
 `render` and a successful `check` record, outside the repository, the digest of the plan, of
-the generator (version and sources) and of the MANIFEST they left. When all three still
-match, `check` only re-hashes the files the MANIFEST lists, so a hand-edited generated file is
-still caught, and never imports pydantic, typer or any target.
+each team file its `include:` patterns match, of the generator (version and sources) and of
+the MANIFEST they left. When all still match (the patterns matched again, so an added or
+removed team file counts too), `check` only re-hashes the files the MANIFEST lists, so a
+hand-edited generated file is still caught, and never imports pydantic, typer or any target.
+Nothing in the output tree is read through a link (`treefs`): anything odd means "not sure",
+and the full `check` runs.
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from eyewatch_gen import __version__
+from eyewatch_gen.manifest import LIMIT, MANIFEST, parse
+from eyewatch_gen.planfiles import MAX_BYTES, Directory, IncludeError
+from eyewatch_gen.treefs import NotAFileError, TooLargeError, read_in_tree, read_regular
 
-MANIFEST = "MANIFEST"
+_FILE_LIMIT = 1 << 30
 
 
 def _cache_file(out: Path) -> Path:
@@ -30,20 +37,32 @@ def _generator() -> str:
     return hashlib.sha256(f"{__version__}{stamps}".encode()).hexdigest()
 
 
-def _state(plan: Path, out: Path) -> dict[str, str] | None:
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _state(plan: Path, out: Path, includes: Sequence[str]) -> dict[str, object] | None:
+    team = Directory(plan.absolute().parent, plan.parent)
     try:
+        manifest = read_in_tree(out, MANIFEST, LIMIT)
+        inputs = {
+            path: _digest(team.read(path)) for pattern in includes for path in team.match(pattern)
+        }
         return {
-            "plan": hashlib.sha256(plan.read_bytes()).hexdigest(),
-            "manifest": hashlib.sha256((out / MANIFEST).read_bytes()).hexdigest(),
+            "plan": _digest(read_regular(plan, MAX_BYTES)),
+            "includes": list(includes),
+            "inputs": inputs,
+            "manifest": None if manifest is None else _digest(manifest),
             "generator": _generator(),
         }
-    except OSError:
+    except (OSError, ValueError, IncludeError, NotAFileError, TooLargeError):
         return None
 
 
-def remember(plan: Path, out: Path) -> None:
-    """Record that `out` is in sync with `plan` (best effort: a cache, never required)."""
-    state = _state(plan, out)
+def remember(plan: Path, out: Path, includes: Sequence[str]) -> None:
+    """Record that `out` is in sync with `plan` and the team files its `includes` patterns
+    match (best effort: a cache, never required)."""
+    state = _state(plan, out, includes)
     if state is None:
         return
     target = _cache_file(out)
@@ -56,21 +75,24 @@ def remember(plan: Path, out: Path) -> None:
 
 def in_sync(plan: Path, out: Path) -> bool:
     """True when the recorded state matches and every managed file has its listed digest."""
-    state = _state(plan, out)
     try:
         recorded = json.loads(_cache_file(out).read_text())
-    except (OSError, ValueError):
+        includes = [str(p) for p in recorded["includes"]]
+    except (OSError, ValueError, KeyError, TypeError):
         return False
+    state = _state(plan, out, includes)
     if state is None or recorded != state:
         return False
-    for line in (out / MANIFEST).read_text(encoding="utf-8").splitlines():
-        digest, _, path = line.partition("  ")
-        try:
-            if hashlib.sha256((out / path).read_bytes()).hexdigest() != digest:
-                return False
-        except OSError:
-            return False
-    return True
+    try:
+        listed = parse(read_in_tree(out, MANIFEST, LIMIT) or b"")
+        return listed is not None and all(_holds(out, p, d) for p, d in listed.items())
+    except (OSError, NotAFileError, TooLargeError):
+        return False
+
+
+def _holds(out: Path, path: str, digest: str) -> bool:
+    content = read_in_tree(out, path, _FILE_LIMIT)
+    return content is not None and _digest(content) == digest
 
 
 def try_check(args: list[str]) -> int | None:

@@ -3,29 +3,32 @@
 A team file names its `team` and owns metrics, alerts, SLOs and dashboards (and may give the
 team its own channels per level with `notify`). Its alerts carry the team's label, so they
 route to the team. A name defined twice is an error that names both files and lines. Include
-patterns are relative to the plan's directory and may not leave it.
+patterns are relative to the plan's directory and may not leave it, nor may a team file that
+is a link (see `planfiles`).
 """
 
 from __future__ import annotations
 
 import copy
-from pathlib import Path as FsPath
 
-from eyewatch_gen.plan.source import Positions, Source, read_source
+from eyewatch_gen.plan.source import Positions, Source, decode, parse_source
 from eyewatch_gen.plan.validate import suggest
+from eyewatch_gen.planfiles import IncludeError, PlanFiles, check_pattern
 from eyewatch_gen.problems import Path, PlanError, Problem
+from eyewatch_gen.treefs import NotAFileError, TooLargeError
 
 TEAM_KEYS = ("team", "notify", "metrics", "alerts", "slos", "dashboards")
 _KEYED = ("metrics", "dashboards")
 _LISTED = ("alerts", "slos")
 
 
-def expand(source: Source, plan_path: FsPath | None) -> Source:
-    """`source` with every included team file merged in (unchanged when nothing is included)."""
+def expand(source: Source, files: PlanFiles | None) -> Source:
+    """`source` with every included team file merged in (unchanged when nothing is included);
+    team files come from `files` (the plan's directory, or the plan's directory in a commit)."""
     data = source.data
     if not isinstance(data, dict) or not data.get("include"):
         return source
-    if plan_path is None:
+    if files is None:
         raise PlanError(
             [source.problem(("include",), "includes need the plan's file path", "plan/include")]
         )
@@ -42,33 +45,35 @@ def expand(source: Source, plan_path: FsPath | None) -> Source:
         )
     merged = Source(source.file, copy.deepcopy(data), _copy(source.positions))
     for index, pattern in enumerate(patterns):
-        for team_file in _files(source, plan_path, pattern, index):
-            _merge(merged, read_source(team_file, _display(team_file, plan_path)))
+        for team_file in _files(source, files, pattern, index):
+            _merge(merged, _read(source, files, team_file, index))
     return merged
 
 
-def _display(path: FsPath, plan_path: FsPath) -> str:
-    return str(plan_path.parent / path.relative_to(plan_path.parent.resolve()))
-
-
-def _files(source: Source, plan_path: FsPath, pattern: str, index: int) -> list[FsPath]:
-    root = plan_path.parent.resolve()
+def _files(source: Source, files: PlanFiles, pattern: str, index: int) -> list[str]:
     where: Path = ("include", index)
-    if FsPath(pattern).is_absolute() or ".." in FsPath(pattern).parts:
-        raise PlanError(
-            [
-                source.problem(
-                    where,
-                    f"{pattern!r} leaves the plan's directory; "
-                    "use a relative pattern such as plan.d/*.yaml",
-                    "plan/include",
-                )
-            ]
-        )
-    found = sorted(p.resolve() for p in root.glob(pattern) if p.is_file())
+    reason = check_pattern(pattern)
+    try:
+        found = files.match(pattern) if reason is None else []
+    except IncludeError as error:
+        reason = str(error)
+    if reason is not None:
+        raise PlanError([source.problem(where, reason, "plan/include")])
     if not found:
         raise PlanError([source.problem(where, f"{pattern!r} matches no file", "plan/include")])
-    return [p for p in found if p.is_relative_to(root)]
+    return found
+
+
+def _read(source: Source, files: PlanFiles, relative: str, index: int) -> Source:
+    name = files.display(relative)
+    try:
+        raw = files.read(relative)
+    except (IncludeError, NotAFileError, TooLargeError, OSError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise PlanError(
+            [source.problem(("include", index), f"{name}: {reason}", "plan/include")]
+        ) from None
+    return parse_source(decode(raw, name), name)
 
 
 def _merge(merged: Source, team: Source) -> None:

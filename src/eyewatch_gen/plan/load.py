@@ -14,10 +14,12 @@ from eyewatch_gen.plan import alert_sets, include, thresholds, variables
 from eyewatch_gen.plan.checks import check_plan
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.places import Place, alert_places
-from eyewatch_gen.plan.source import Source, parse_source, read_source
+from eyewatch_gen.plan.source import Source, decode, parse_source, read_source
 from eyewatch_gen.plan.validate import validate_source
 from eyewatch_gen.plan.variants import environment_problems
+from eyewatch_gen.planfiles import Directory, IncludeError, PlanFiles
 from eyewatch_gen.problems import PlanError, Problem
+from eyewatch_gen.treefs import NotAFileError, TooLargeError
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,32 @@ class LoadedPlan:
 
 def load_plan(path: Path, display: str | None = None) -> LoadedPlan:
     """Read, validate and check the plan at `path` (with the team files it includes)."""
-    return _checked(include.expand(read_source(path, display), path))
+    return _checked(include.expand(read_source(path, display), plan_directory(path)))
 
 
 def load_plan_text(text: str, name: str = "plan.yaml", path: Path | None = None) -> LoadedPlan:
-    """Like `load_plan`, for YAML text already in memory (tests, `diff` against a git ref);
-    includes are read relative to `path` when given."""
-    return _checked(include.expand(parse_source(text, name), path))
+    """Like `load_plan`, for YAML text already in memory (tests); includes are read relative
+    to `path` when given."""
+    files = plan_directory(path) if path is not None else None
+    return _checked(include.expand(parse_source(text, name), files))
+
+
+def load_plan_from(files: PlanFiles, relative: str) -> LoadedPlan:
+    """The plan at `relative` in `files` (a commit: `diff --base REF`), its team files from
+    there too."""
+    name = files.display(relative)
+    try:
+        raw = files.read(relative)
+    except (IncludeError, NotAFileError, TooLargeError, OSError) as error:
+        raise PlanError(
+            [Problem(name, 1, 1, "", f"cannot read: {error}", "plan/unreadable")]
+        ) from None
+    return _checked(include.expand(parse_source(decode(raw, name), name), files))
+
+
+def plan_directory(path: Path) -> Directory:
+    """The directory holding the plan at `path`, where its team files are."""
+    return Directory(path.absolute().parent, path.parent)
 
 
 def _checked(source: Source) -> LoadedPlan:

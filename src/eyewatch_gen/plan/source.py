@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from eyewatch_gen.problems import Path, PlanError, Problem, format_path
+from eyewatch_gen.treefs import NotAFileError, TooLargeError, read_regular
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 32
@@ -130,11 +131,7 @@ def parse_documents(text: str, name: str) -> list[Source]:
 
 def _read_text(path: FsPath, name: str) -> str:
     try:
-        if path.is_dir():
-            raise _fail(
-                name, 1, 1, "", "is a directory; give the path of a plan file", "plan/not-a-file"
-            )
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_BYTES)
     except FileNotFoundError:
         raise _fail(
             name,
@@ -144,12 +141,20 @@ def _read_text(path: FsPath, name: str) -> str:
             "no such file; give the path of a plan file (default: plan.yaml)",
             "plan/missing-file",
         ) from None
-    except OSError as error:
-        raise _fail(name, 1, 1, "", f"cannot read: {error.strerror}", "plan/unreadable") from None
-    if len(raw) > MAX_BYTES:
+    except NotAFileError as error:
+        hint = "give the path of a plan file"
+        raise _fail(name, 1, 1, "", f"is {error.what}; {hint}", "plan/not-a-file") from None
+    except TooLargeError:
         raise _fail(
             name, 1, 1, "", f"file is larger than {MAX_BYTES // 2**20} MiB", "plan/too-large"
-        )
+        ) from None
+    except OSError as error:
+        raise _fail(name, 1, 1, "", f"cannot read: {error.strerror}", "plan/unreadable") from None
+    return decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> str:
+    """A plan file's text; PlanError at the first byte that is not UTF-8."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
