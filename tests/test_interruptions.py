@@ -107,3 +107,32 @@ def test_two_renders_at_once_never_mix(
         for thread in threads:
             thread.join()
         assert read_tree(out) in trees
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signal_while_staging_leaves_no_staging_directory(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    plan = tmp_path / "plan.yaml"
+    text = synthetic_plan(1500, 20)
+    plan.write_text(text)
+    out = tmp_path / "generated"
+    writer.write_tree(out, render_all(load_plan(plan).plan))
+    old = read_tree(out)
+    plan.write_text(text.replace("threshold: 0.8", "threshold: 0.85"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "eyewatch_gen", "render", str(plan), "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".eyewatch-staging-*")) and process.poll() is None:
+        assert time.monotonic() < deadline, "render never started staging"
+        time.sleep(0.002)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum, err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["generated", "plan.yaml"]
+    assert read_tree(out) == old

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gc
 import re
+import signal
 import sys
+from types import FrameType
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -547,13 +549,33 @@ def main() -> None:
     sys.exit(_run())
 
 
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C, so `finally` blocks clean up (the
+    writer's staging directory, the drill's servers)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    for caught in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(caught, signal.SIG_IGN)  # a second signal must not cut the clean-up
+    raise _Terminated(signum)
+
+
 def _run() -> int:
     # A command is a short-lived process that builds large acyclic structures (YAML nodes,
     # rule lists): the cyclic collector's repeated scans cost more than they free (measured:
     # parsing a 5,000-alert plan took 1.9 s with it, 0.4 s without).
     gc.disable()
+    for caught in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(caught, _terminate)
     try:
         return _dispatch()
+    except _Terminated as stop:
+        print(f"eyewatch-gen: stopped by {signal.Signals(stop.signum).name}", file=sys.stderr)
+        return 128 + stop.signum
     finally:
         gc.enable()
 
@@ -577,7 +599,7 @@ def _dispatch() -> int:
         else:
             print(f"eyewatch-gen: {error}", file=sys.stderr)
         return 2
-    except (typer.Abort, KeyboardInterrupt):
+    except typer.Abort:
         print("eyewatch-gen: interrupted", file=sys.stderr)
         return 130
     except Exception:

@@ -25,6 +25,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import signal
 import stat
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -235,7 +236,8 @@ def _replace(
     if os.path.ismount(out):
         _update_in_place(out, files, *changes)
         return
-    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out.parent))
+    with _signals_held():  # a signal between mkdtemp and `try` would leave it behind
+        staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out.parent))
     try:
         for path, content in files.items():
             target = staging / path
@@ -349,6 +351,17 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL):
         return False
     raise OSError(code, os.strerror(code), str(b))
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back (delivered when the block ends)."""
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextlib.contextmanager
