@@ -213,3 +213,26 @@ def test_an_area_named_logs_is_refused_when_the_plan_has_logging() -> None:
     with pytest.raises(PlanError) as caught:
         load_plan_text(text)
     assert "plan/reserved-name" in [p.rule for p in caught.value.problems]
+
+
+def _grafana_expand(value: str, environ: dict[str, str]) -> str:
+    """What Grafana makes of a provisioning value: `$$` is `$`, `$NAME`/`${NAME}` the
+    environment variable."""
+    pattern = re.compile(r"\$\$|\$\{(\w+)\}|\$(\w+)")
+    return pattern.sub(lambda m: "$" if m[0] == "$$" else environ.get(m[1] or m[2], ""), value)
+
+
+def test_plan_text_reaches_grafana_provisioning_as_written_never_expanded() -> None:
+    text = (ROOT / "plan.yaml").read_text()
+    text = text.replace("folder: EyewearML", 'folder: "${GF_SECURITY_ADMIN_PASSWORD} $HOME"')
+    text = text.replace("svc:9090", "svc:9090/$prefix")
+    files = {
+        a.path: yaml.safe_load(a.content)
+        for a in grafana.render(load_plan_text(text).plan)
+        if a.path.endswith(".yml")
+    }
+    environ = {"GF_SECURITY_ADMIN_PASSWORD": "admin-password", "HOME": "/root", "prefix": "x"}
+    folder = files["grafana/provisioning/dashboards.yml"]["providers"][0]["folder"]
+    assert _grafana_expand(folder, environ) == "${GF_SECURITY_ADMIN_PASSWORD} $HOME"
+    url = files["grafana/provisioning/datasources.yml"]["datasources"][0]["url"]
+    assert _grafana_expand(url, environ) == "http://prometheus.monitoring.svc:9090/$prefix"

@@ -113,6 +113,23 @@ def test_regex_literals(pattern: str, literal: str) -> None:
             "logging.output.password: this value is not allowed: a ${NAME} reference",
         ),
         (
+            "{name: authentication-failure,",
+            '{name: "${ES_PASSWORD}",',
+            "logging.security[0].name: Logstash would replace ${...} with an environment "
+            "variable or keystore value when it starts; ${...} is allowed only in "
+            "logging.output.user and password (plan/env-reference)",
+        ),
+        (
+            'matches: "^/(healthz|readyz|livez)"}\n    - service: istio',
+            'equals: "/${ES_PASSWORD}"}\n    - service: istio',
+            "logging.sources[5].drop[0].equals: Logstash would replace ${...}",
+        ),
+        (
+            "{service: catalog-api, format: json, timestamp_field: time}",
+            '{service: catalog-api, format: json, timestamp_field: "${ES_USER}"}',
+            "logging.sources[2].timestamp_field: Logstash would replace ${...}",
+        ),
+        (
             "warm_after: 7d, delete_after: 30d",
             "warm_after: 40d, delete_after: 30d",
             "delete_after: 30d must come after warm_after",
@@ -141,6 +158,9 @@ def test_regex_literals(pattern: str, literal: str) -> None:
     ],
     ids=[
         "literal-password",
+        "env-in-security-name",
+        "env-in-drop-equals",
+        "env-in-timestamp-field",
         "phase-order",
         "audit-not-longest",
         "bad-size",
@@ -277,3 +297,17 @@ def test_each_log_analysis_focus_area_names_a_search_panel_or_alert() -> None:
     assert "alert ErrorLogSpike (P3)" in rows["error patterns"]
     assert 'Kibana search "Slow requests (over 500ms)"' in rows["performance bottlenecks"]
     assert 'Grafana panel "Log volume by service and level" (logs)' in rows["system health"]
+
+
+def test_a_regex_never_holds_a_reference_logstash_would_replace() -> None:
+    """`${X}` in a regex or grok pattern is written `$\\{X}`: the same regex to Oniguruma
+    and Python alike, and nothing Logstash substitutes."""
+    pattern = r"^/(${X}|\${Y})$"
+    literal = logstash.regex(pattern)
+    assert "${" not in literal
+    for text in ("/${X}", "/$", "/${Y}", "/{X}"):
+        assert bool(re.search(literal[1:-1], text)) == bool(re.search(pattern, text))
+    text = PLAN_TEXT.replace("%{GREEDYDATA:message}'", "%{GREEDYDATA:message} ${ES_PASSWORD}'")
+    conf = _files(text)["logstash/pipeline/mongodb.conf"]
+    grok = next(line for line in conf.splitlines() if '"message" =>' in line)
+    assert "ES_PASSWORD" in grok and "${" not in grok and parse_error(conf) is None

@@ -80,7 +80,7 @@ def test_minimal_plan_is_valid(minimal_text: str) -> None:
         (
             "routing_key_file: /etc/alertmanager/secrets/pd",
             "routing_key_file: secrets/pd",
-            "channels.pager.routing_key_file: 'secrets/pd' is not allowed: an absolute path",
+            "channels.pager.routing_key_file: this value is not allowed: an absolute path",
         ),
         (
             "{type: email, to: ops@shop.example}",
@@ -213,6 +213,46 @@ def test_secret_value_is_never_echoed(minimal_text: str) -> None:
         minimal_text, "routing_key_file: /etc/alertmanager/secrets/pd", "routing_key: s3cr3t-value"
     )
     assert not any("s3cr3t-value" in e for e in _errors(text))
+
+
+SECRET = "R0UT1NG-K3Y-0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "routing_key_file: /etc/alertmanager/secrets/pd",
+            f"routing_key_file: {SECRET}",
+            "channels.pager.routing_key_file: this value is not allowed: an absolute path "
+            "(no `..`) to a file on the host, e.g. /etc/alertmanager/secrets/pd "
+            "(plan/secret-file)",
+        ),
+        (
+            "routing_key_file: /etc/alertmanager/secrets/pd",
+            "routing_key_file: 123456789012345678",
+            "channels.pager.routing_key_file: expected a string, got '<hidden>' (plan/type)",
+        ),
+        (
+            '"https://tickets.shop.example/hook"',
+            f'"https://bot:{SECRET}@tickets.shop.example/ho ok"',
+            "channels.tickets.url: this value is not allowed: an http:// or https:// URL "
+            "without spaces, quotes or braces (plan/url)",
+        ),
+        (
+            "    runbook: https://runbooks.shop.example/cpu",
+            f"    runbook: https://runbooks.shop.example/cpu?token={SECRET}<",
+            "alerts[0].runbook: this value is not allowed: an http:// or https:// URL",
+        ),
+    ],
+    ids=["key-as-file", "number-as-file", "url-with-password", "runbook-with-token"],
+)
+def test_a_field_that_can_hold_a_secret_is_never_echoed(
+    minimal_text: str, old: str, new: str, expected: str
+) -> None:
+    errors = _errors(_edit(minimal_text, old, new))
+    assert any(expected in error for error in errors), errors
+    assert not any(SECRET in error or "123456789012345678" in error for error in errors)
 
 
 def test_p1_can_never_be_muted(minimal_text: str) -> None:

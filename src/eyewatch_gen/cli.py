@@ -11,8 +11,8 @@ import gc
 import re
 import signal
 import sys
-from types import FrameType
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer

@@ -152,6 +152,7 @@ SecretFile = Annotated[
         "secret-file",
         r"(?!.*/\.\.(?:/|$))/[A-Za-z0-9._/-]+",
         "an absolute path (no `..`) to a file on the host, e.g. /etc/alertmanager/secrets/pd",
+        secret=True,  # a key pasted where its file belongs must not be printed back
     ),
 ]
 Url = Annotated[
@@ -160,6 +161,7 @@ Url = Annotated[
         "url",
         r"https?://[^\s\"'<>\\{}|^`]+",
         "an http:// or https:// URL without spaces, quotes or braces",
+        secret=True,  # it may carry a password
     ),
 ]
 EventField = Annotated[

@@ -3,7 +3,9 @@ says, and a compile check for grok patterns and regular expressions.
 
 Strings are written for `config.support_escapes: true` (set on every generated pipeline), so
 `\\`, `"`, newlines and tabs round-trip. Regex literals go between slashes, where a `/` is
-written `\\x2F` (see `regex`).
+written `\\x2F` (see `regex`). Logstash replaces `${NAME}` in strings with an environment
+variable or keystore value when it starts: the plan refuses `${` in plain strings, and regexes
+(literals and grok patterns) write `${` as `$\\{`, which means the same to the regex engine.
 Grammar: logstash-core/lib/logstash/compiler/lscl/lscl_grammar.treetop (elastic/logstash).
 """
 
@@ -38,7 +40,13 @@ def regex(pattern: str) -> str:
             out.append("\\x2F" if char == "/" else char)
     if escaped:
         out.append("\\\\")
-    return "/" + "".join(out) + "/"
+    return "/" + no_references("".join(out)) + "/"
+
+
+def no_references(pattern: str) -> str:
+    """`pattern` with every `${` written `$\\{`: the same regex, and nothing Logstash would
+    replace with an environment variable or keystore value."""
+    return pattern.replace("${", "$\\{")
 
 
 def logstash_regex_error(pattern: str, *, grok: bool = False) -> str | None:

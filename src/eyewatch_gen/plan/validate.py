@@ -33,6 +33,20 @@ SECRET_KEYS = frozenset(
         "api_url",
     }
 )
+_MAY_CARRY_CREDENTIALS = frozenset(
+    {
+        "url",
+        "prometheus_url",
+        "elasticsearch_url",
+        "hosts",
+        "runbook",
+        "target",
+        "static",
+        "alertmanagers",
+        "blackbox_exporter",
+        "user",
+    }
+)
 _TYPE_NAMES = {
     "string_type": "a string",
     "float_type": "a number",
@@ -99,7 +113,7 @@ def _rule(kind: str) -> str:
 def _message(detail: ErrorDetails) -> str:
     kind = detail["type"]
     given = detail.get("input")
-    if detail["loc"] and _secret_name(str(detail["loc"][-1])):
+    if _may_hold_secret(detail["loc"]):
         given = "<hidden>"
     if _TYPE_NAMES.get(kind):
         return f"expected {_TYPE_NAMES[kind]}, got {_describe(given)}"
@@ -121,6 +135,14 @@ def _describe(value: Any) -> str:
     shown = repr(value)
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
     return f"{type(value).__name__} {shown}" if not isinstance(value, str) else shown
+
+
+def _may_hold_secret(loc: tuple[int | str, ...]) -> bool:
+    """A field whose value must never be echoed: a secret's name, a `*_file` path (a key
+    pasted there), or a URL or address (it may carry a password)."""
+    keys = [part for part in loc if isinstance(part, str)]
+    last = keys[-1] if keys else ""
+    return _secret_name(last) or last.endswith("_file") or last in _MAY_CARRY_CREDENTIALS
 
 
 def _secret_name(key: str) -> bool:

@@ -4,7 +4,8 @@
 Dashboards are built with grafana-foundation-sdk (Grafana's own typed builders, schemaVersion
 42), the only module that imports it; the layout comes from `plan.dashboards`. Metric panels
 query Prometheus, log panels the Elasticsearch data source (counts by terms over a date
-histogram, or the raw log lines). Provisioning
+histogram, or the raw log lines). Grafana expands environment variables in provisioning
+files, so plan text there has every `$` doubled. Provisioning
 format: https://grafana.com/docs/grafana/latest/administration/provisioning/
 """
 
@@ -207,7 +208,7 @@ def _thresholds(panel: PanelLayout) -> builders.ThresholdsConfig:
 
 
 def _providers(plan: Plan) -> dict[str, Any]:
-    folder = plan.grafana.folder if plan.grafana else "Monitoring"
+    folder = _literal(plan.grafana.folder if plan.grafana else "Monitoring")
     return {
         "apiVersion": 1,
         "providers": [
@@ -235,7 +236,7 @@ def _datasources(plan: Plan) -> dict[str, Any]:
             "uid": "prometheus",
             "type": "prometheus",
             "access": "proxy",
-            "url": prometheus_url,
+            "url": _literal(prometheus_url),
             "isDefault": True,
             "editable": False,
             "jsonData": {"timeInterval": "30s"},
@@ -248,9 +249,15 @@ def _datasources(plan: Plan) -> dict[str, Any]:
                 "uid": "elasticsearch-logs",
                 "type": "elasticsearch",
                 "access": "proxy",
-                "url": plan.grafana.elasticsearch_url,
+                "url": _literal(plan.grafana.elasticsearch_url),
                 "editable": False,
                 "jsonData": {"index": "logs-*", "timeField": "@timestamp"},
             }
         )
     return {"apiVersion": 1, "datasources": sources}
+
+
+def _literal(value: str) -> str:
+    """Plan text as Grafana reads it from provisioning, where `$NAME` and `${NAME}` are
+    replaced by environment variables and `$$` is a literal `$`."""
+    return value.replace("$", "$$")

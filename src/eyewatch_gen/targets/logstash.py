@@ -87,6 +87,8 @@ def _intake(plan: Plan, logging: Logging) -> str:
 
 def _source(plan: Plan, logging: Logging, source: LogSource) -> str:
     pattern = {"envoy": ENVOY, "nginx": NGINX}.get(source.format, source.pattern)
+    if pattern is not None:
+        pattern = logstash.no_references(pattern)
     timestamp = source.timestamp_field or _TIMESTAMPS.get(source.format, (None, ""))[0]
     timestamp_format = (
         source.timestamp_format

@@ -25,6 +25,7 @@ from eyewatch_gen.plan.checks import (
     runbooks,
     templates,
     tests,
+    urls,
     windows,
 )
 from eyewatch_gen.plan.checks.common import Check
@@ -45,6 +46,7 @@ CHECKS: tuple[Check, ...] = (
     *logging.CHECKS,
     *log_alerts.CHECKS,
     *jobs.CHECKS,
+    *urls.CHECKS,
     *environments.CHECKS,
     *compatibility.CHECKS,
     *outputs.CHECKS,

@@ -21,6 +21,7 @@ MATCH_FIELD = "plan/match-field"
 BEATS_PORT = "plan/beats-port"
 PLAINTEXT_SHIPPING = "plan/plaintext-shipping"
 RESERVED_NAME = "plan/reserved-name"
+ENV_REFERENCE = "plan/env-reference"
 
 
 def _log_classes(plan: Plan, source: Source) -> Iterator[Problem]:
@@ -174,6 +175,37 @@ def _logs_dashboard(plan: Plan, source: Source) -> Iterator[Problem]:
             )
 
 
+def _env_references(plan: Plan, source: Source) -> Iterator[Problem]:
+    """Logstash replaces `${NAME}` in its strings with an environment variable or keystore
+    entry when it starts: plan text holding one would print a secret into events. Regexes
+    and grok patterns are written so that it cannot happen (see `plan.logstash`)."""
+    if plan.logging is None:
+        return
+    for path, text in _strings(plan.logging):
+        if "${" in text:
+            yield source.problem(
+                path,
+                "Logstash would replace ${...} with an environment variable or keystore value "
+                "when it starts; ${...} is allowed only in logging.output.user and password",
+                ENV_REFERENCE,
+            )
+
+
+def _strings(logging: Logging) -> Iterator[tuple[Path, str]]:
+    """Plan text written into Logstash strings (regexes and grok patterns aside)."""
+    yield ("logging", "pipeline_dir"), logging.pipeline_dir
+    for i, log_source in enumerate(logging.sources):
+        at: Path = ("logging", "sources", i)
+        yield (*at, "timestamp_format"), log_source.timestamp_format
+        if log_source.timestamp_field is not None:
+            yield (*at, "timestamp_field"), log_source.timestamp_field
+        for j, drop in enumerate(log_source.drop):
+            if drop.equals is not None:
+                yield (*at, "drop", j, "equals"), drop.equals
+    for i, security in enumerate(logging.security):
+        yield ("logging", "security", i, "name"), security.name
+
+
 CHECKS: tuple[Check, ...] = (
     _log_classes,
     _log_formats,
@@ -184,4 +216,5 @@ CHECKS: tuple[Check, ...] = (
     _match_field,
     _shipping,
     _logs_dashboard,
+    _env_references,
 )

@@ -1,10 +1,9 @@
-"""Who is told and how: channels, webhook URLs, e-mail and teams."""
+"""Who is told and how: channels, e-mail and teams (webhook URLs are checked with every
+other URL, in `urls`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from urllib.parse import parse_qsl, urlsplit
 
 from eyewatch_gen.plan.checks.common import UNKNOWN_CHANNEL, Check, dangling
 from eyewatch_gen.plan.fields import LEVELS
@@ -14,11 +13,8 @@ from eyewatch_gen.plan.validate import suggest
 from eyewatch_gen.problems import Problem
 
 UNUSED_CHANNEL = "plan/unused-channel"
-SECRET = "plan/secret"
 SMTP = "plan/smtp"
 UNKNOWN_TEAM = "plan/unknown-team"
-
-_SECRET_QUERY = re.compile(r"(?i)(token|key|secret|password|passwd|sig|signature|auth)")
 
 
 def _channels(plan: Plan, source: Source) -> Iterator[Problem]:
@@ -45,26 +41,6 @@ def _channels(plan: Plan, source: Source) -> Iterator[Problem]:
                 UNUSED_CHANNEL,
                 key=True,
                 level="warning",
-            )
-
-
-def _webhook_urls(plan: Plan, source: Source) -> Iterator[Problem]:
-    for name, channel in plan.channels.items():
-        if channel.url is None:
-            continue
-        parts = urlsplit(channel.url)
-        secret_query = [k for k, _ in parse_qsl(parts.query) if _SECRET_QUERY.search(k)]
-        if parts.username or parts.password or secret_query:
-            fix = (
-                "put the whole URL in a file and name it in url_file, or the token in a file "
-                "named in credentials_file"
-                if plan.versions.has("webhook-url-file")
-                else "put the token in a file and name it in credentials_file"
-            )
-            yield source.problem(
-                ("channels", name, "url"),
-                f"the URL carries credentials (user:password@ or a token in the query); {fix}",
-                SECRET,
             )
 
 
@@ -106,4 +82,4 @@ def _teams(plan: Plan, source: Source) -> Iterator[Problem]:
                     )
 
 
-CHECKS: tuple[Check, ...] = (_channels, _webhook_urls, _email_needs_smtp, _teams)
+CHECKS: tuple[Check, ...] = (_channels, _email_needs_smtp, _teams)
