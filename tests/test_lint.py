@@ -235,3 +235,17 @@ def test_free_form_promtool_failures_are_condensed_to_one_line() -> None:
         "prometheus/rules/infra.rules.yml: 9:11: bad\n    second line\n"
     )
     assert condensed(output) == "prometheus/rules/infra.rules.yml: 9:11: bad; second line"
+
+
+def test_a_summary_stating_an_old_threshold_is_a_lint_finding(cli: Cli, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    text = (ROOT / "plan.yaml").read_text()
+    plan.write_text(text.replace("    threshold: 0.80\n", "    threshold: 0.90\n", 1))
+    assert cli("render", plan, "--out", tmp_path / "generated").code == 0
+    result = cli("lint", plan, "--out", tmp_path / "generated", "--offline", "--format", "plain")
+    assert (
+        "alerts[0].summary: says 'above 80%' but the threshold is > 0.9; state the threshold "
+        "the alert uses (or use {{ $value }} and no number) (plan/stated-threshold)" in result.out
+    ), result.out
+    strict = ("--offline", "--strict", "--format", "plain")
+    assert cli("lint", plan, "--out", tmp_path / "generated", *strict).code == 1

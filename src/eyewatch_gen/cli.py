@@ -203,25 +203,31 @@ def diff(
         str, typer.Option("--format", "-f", help="markdown or json.")
     ] = "markdown",
     fail_on: Annotated[
-        str | None, typer.Option(help="`downgrade`: exit 1 when an alert's severity is lowered.")
+        list[str] | None,
+        typer.Option(
+            help="Exit 1 when a change falls in this class (repeatable, or comma-separated): "
+            "downgrade (a severity lowered), removed (anything removed), weakened (anything "
+            "that weakens paging: fewer or later notifications, a lower objective, a muted "
+            "level, less retention), any."
+        ),
     ] = None,
 ) -> None:
-    """Summarise what changed for people (alerts, routing, windows, dashboards, retention)
-    between a base plan (or environment) and this one, as Markdown for a pull-request
-    comment. `--base-env staging --env production` compares two environments."""
+    """Summarise what changed for people (alerts, routing, escalation, SLOs, windows,
+    dashboards, retention) between a base plan (or environment) and this one, as Markdown for
+    a pull-request comment; a git ref's team files are read from that commit. `--base-env
+    staging --env production` compares two environments."""
     from eyewatch_gen import diff as plan_diff
-    from eyewatch_gen.plan.load import load_plan, load_plan_text
+    from eyewatch_gen.plan.load import load_plan
 
-    if output_format not in ("markdown", "json") or fail_on not in (None, "downgrade"):
-        raise UsageError("use --format markdown|json and --fail-on downgrade")
+    classes = [c.strip() for item in fail_on or [] for c in item.split(",")]
+    if output_format not in ("markdown", "json"):
+        raise UsageError("use --format markdown or json")
+    if any(c not in plan_diff.CLASSES for c in classes):
+        raise UsageError(f"--fail-on takes {', '.join(plan_diff.CLASSES)}")
     if base is None and base_env is None:
         raise UsageError("give --base (a file or git ref) and/or --base-env")
     current = load_plan(plan, _display(plan)).plan
-    old = (
-        current
-        if base is None
-        else load_plan_text(plan_diff.read_base(base, plan), f"{base} (base)", plan).plan
-    )
+    old = current if base is None else plan_diff.load_base(base, plan).plan
     old = _as_environment(old, base_env, "--base-env")
     current = _as_environment(current, env)
     label = " ".join(filter(None, [base, f"env {base_env}" if base_env else None]))
@@ -232,7 +238,7 @@ def diff(
         else plan_diff.as_json(result)
     )
     typer.echo(text, nl=False)
-    if fail_on == "downgrade" and result.downgrades:
+    if any(result.of_class(name) for name in classes):
         raise typer.Exit(1)
 
 

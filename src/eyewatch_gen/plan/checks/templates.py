@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from eyewatch_gen.plan import gotemplate
+from eyewatch_gen.plan import gotemplate, summaries
 from eyewatch_gen.plan.checks.common import Check
 from eyewatch_gen.plan.model import Plan
+from eyewatch_gen.plan.rules import format_number
 from eyewatch_gen.plan.source import Source
 from eyewatch_gen.problems import Path, Problem
 
 TEMPLATE = "plan/template"
+STATED_THRESHOLD = "plan/stated-threshold"
 
 
 def _templates(plan: Plan, source: Source) -> Iterator[Problem]:
@@ -48,4 +50,20 @@ def _predictable(plan: Plan, source: Source) -> Iterator[Problem]:
                 )
 
 
-CHECKS: tuple[Check, ...] = (_templates, _predictable)
+def _stated_thresholds(plan: Plan, source: Source) -> Iterator[Problem]:
+    """A summary that states a threshold ("above 80%") must state the alert's own: after
+    0.8 -> 0.9, "above 80%" tells the person it wakes the wrong thing."""
+    for i, alert in enumerate(plan.alerts):
+        if alert.threshold is None or summaries.states(alert.summary, alert.threshold) is not False:
+            continue
+        shown = ", ".join(repr(text) for text, _, _ in summaries.stated(alert.summary))
+        yield source.problem(
+            ("alerts", i, "summary"),
+            f"says {shown} but the threshold is {alert.op} {format_number(alert.threshold)}; "
+            "state the threshold the alert uses (or use {{ $value }} and no number)",
+            STATED_THRESHOLD,
+            level="warning",
+        )
+
+
+CHECKS: tuple[Check, ...] = (_templates, _predictable, _stated_thresholds)
