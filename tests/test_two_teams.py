@@ -178,8 +178,14 @@ def test_an_override_that_matches_nothing_is_an_error(example_copy: Path) -> Non
 def test_diff_compares_environments(cli: Cli) -> None:
     result = cli("diff", EXAMPLE / "plan.yaml", "--base-env", "production", "--env", "staging")
     assert result.code == 0, result.err
-    assert "- **changed** CheckoutErrorsHigh: threshold: `> 0.01` → `> 0.05`" in result.out
-    assert "- **changed** P1: now reaches oncall-mail (was pager, oncall-mail)" in result.out
+    assert (
+        "- **weakened** CheckoutErrorsHigh: threshold `> 0.01` → `> 0.05`: values from 0.01 to "
+        "0.05 no longer alert" in result.out
+    )
+    assert (
+        "- **removed** P1: no longer reaches pager (pagerduty): nobody is paged any more"
+        in result.out
+    )
 
 
 def test_alert_sets_expand_with_overrides_and_match() -> None:

@@ -23,6 +23,7 @@ jobs:
   node: {{area: infra, static: ["{static}"]}}
 probes:
   - {{name: shop, target: "{probe}"}}
+probe_alerting: {{area: app}}
 logging:
   output: {{hosts: ["{es}"]}}
   classes: {{application: {{retention: {{delete_after: 30d}}}}}}
