@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -48,8 +49,19 @@ class Run:
     err: str
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
-    """Run `python -m eyewatch_gen ARGS` in a fresh process."""
+def run_cli(
+    *args: str | Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    memory: int | None = None,
+) -> Run:
+    """Run `python -m eyewatch_gen ARGS` in a fresh process (with at most `memory` bytes of
+    address space when given: a run that reads something unbounded fails, not the machine)."""
+
+    def limit() -> None:
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
     process = subprocess.run(
         [sys.executable, "-m", "eyewatch_gen", *map(str, args)],
         cwd=cwd,
@@ -58,6 +70,7 @@ def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | No
         env={**os.environ, **(env or {})},
         check=False,
         timeout=120,
+        preexec_fn=limit,
     )
     return Run(process.returncode, process.stdout, process.stderr)
 

@@ -92,7 +92,8 @@ def test_routing_windows_dashboards_and_retention_changes() -> None:
         "maintenance",
         "changed",
         "monthly-patching",
-        "mutes P3, P4 on 1:7 sunday 02:00-04:00 (UTC) → mutes P4 on 1:7 sunday 02:00-04:00 (UTC)",
+        "mutes P3, P4 on days 1:7 sunday 02:00-04:00 (UTC) → mutes P4 on days 1:7 sunday "
+        "02:00-04:00 (UTC)",
     ) in described
     assert (
         "retention",
@@ -171,14 +172,14 @@ DOWN = ("downgrade", "weakened", "any")
             "    mute: [P3, P4]",
             "    mute: [P2, P3, P4]",
             ("maintenance", "weakened", "monthly-patching",
-             "mutes P3, P4 on 1:7 sunday 02:00-04:00 (UTC) → mutes P2, P3, P4 on 1:7 sunday "
-             "02:00-04:00 (UTC): mutes more", WEAK),
+             "mutes P3, P4 on days 1:7 sunday 02:00-04:00 (UTC) → mutes P2, P3, P4 on days 1:7 "
+             "sunday 02:00-04:00 (UTC): mutes more", WEAK),
         ),
         (
             '    times: [{start: "02:00", end: "04:00"}]',
             '    times: [{start: "01:00", end: "05:00"}]',
             ("maintenance", "weakened", "monthly-patching",
-             "mutes P3, P4 on 1:7 sunday 02:00-04:00 (UTC) → mutes P3, P4 on 1:7 sunday "
+             "mutes P3, P4 on days 1:7 sunday 02:00-04:00 (UTC) → mutes P3, P4 on days 1:7 sunday "
              "01:00-05:00 (UTC): mutes more", WEAK),
         ),
         (

@@ -311,3 +311,15 @@ def test_a_regex_never_holds_a_reference_logstash_would_replace() -> None:
     conf = _files(text)["logstash/pipeline/mongodb.conf"]
     grok = next(line for line in conf.splitlines() if '"message" =>' in line)
     assert "ES_PASSWORD" in grok and "${" not in grok and parse_error(conf) is None
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"^\p{L}+$", r"^/healthz\z", r"\p{^Greek}", r"[\h]{8}", r"(?<id>\d+)-\k<id>", r"\x{263A}"],
+)
+def test_oniguruma_regexes_logstash_accepts_are_valid(pattern: str) -> None:
+    old = 'matches: "^/(healthz|readyz|livez)"}\n    - service: istio'
+    text = PLAN_TEXT.replace(old, f"matches: {json.dumps(pattern)}}}\n    - service: istio", 1)
+    conf = _files(text)["logstash/pipeline/web-frontend.conf"]
+    assert parse_error(conf) is None
+    assert logstash.regex(pattern) in conf

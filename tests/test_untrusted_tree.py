@@ -5,42 +5,22 @@ and 7)."""
 from __future__ import annotations
 
 import os
-import resource
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, ROOT, Run
+from conftest import MINIMAL, ROOT, Run, run_cli
 
 SECRET = "s3cr3t-token-value-in-the-environment"
 RULES = "prometheus/rules/infra.rules.yml"
 
 
 def _run(*args: str | Path, cwd: Path, cache: Path) -> Run:
-    """The CLI with 1.5 GiB of address space and 30 s: reading /dev/zero or a FIFO fails
-    the test instead of the machine."""
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (3 << 29, 3 << 29))
-
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "EYEWATCH_TEST_SECRET": SECRET}
-    try:
-        process = subprocess.run(
-            [sys.executable, "-m", "eyewatch_gen", *map(str, args)],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            env=env,
-            preexec_fn=limit,
-            timeout=30,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"eyewatch-gen {' '.join(map(str, args))} hung (reading a FIFO?)")
-    return Run(process.returncode, process.stdout, process.stderr)
+    """The CLI with 1.5 GiB of address space: reading /dev/zero fails the test, not the
+    machine (and a FIFO read hangs until the timeout)."""
+    env = {"XDG_CACHE_HOME": str(cache), "EYEWATCH_TEST_SECRET": SECRET}
+    return run_cli(*args, cwd=cwd, env=env, memory=3 << 29)
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eyewatch_gen.diff.model import Change, changed, weakened
-from eyewatch_gen.plan.checks.windows import MONTHS, WEEKDAYS
+from eyewatch_gen.plan import calendar
+from eyewatch_gen.plan.calendar import MONTHS, WEEKDAYS
 from eyewatch_gen.plan.model import MaintenanceWindow, Plan
 
 
@@ -47,11 +48,7 @@ def coverage(plan: Plan, window: MaintenanceWindow) -> Coverage:
 def _values(items: list[str], names: tuple[str, ...], every: range) -> frozenset[int]:
     if not items:
         return frozenset(every)
-    found: set[int] = set()
-    for item in items:
-        bounds = [names.index(p) + 1 if p in names else int(p) for p in item.lower().split(":")]
-        found |= set(range(bounds[0], bounds[-1] + 1))
-    return frozenset(found)
+    return frozenset(n for item in items for n in calendar.expand(item, names))
 
 
 def _minute(clock: str) -> int:
@@ -60,12 +57,9 @@ def _minute(clock: str) -> int:
 
 
 def describe(window: MaintenanceWindow) -> str:
-    """`mutes P3, P4 on sunday 02:00-04:00 (UTC)`."""
-    when = [*window.months, *window.days_of_month, *window.weekdays]
-    when += [f"{t.start}-{t.end}" for t in window.times]
+    """`mutes P3, P4 on days 1:7 sunday 02:00-04:00 (UTC)`."""
     areas = f" in {', '.join(window.areas)}" if window.areas else ""
-    days = " ".join(when) or "every day"
-    return f"mutes {', '.join(window.mute)}{areas} on {days} ({window.location})"
+    return f"mutes {', '.join(window.mute)}{areas} on {calendar.describe(window).strip()}"
 
 
 def compare_windows(old: Plan, new: Plan) -> list[Change]:

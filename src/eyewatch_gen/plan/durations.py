@@ -16,14 +16,16 @@ _UNITS: tuple[tuple[str, int], ...] = (
     ("m", 60),
     ("s", 1),
 )
-PATTERN = r"^(0|(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$"
-_RE = re.compile(PATTERN)
+_BODY = r"0|(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?"
+PATTERN = rf"^({_BODY})$"  # JSON Schema (ECMA-262): `$` is the end of the string there
+_RE = re.compile(_BODY)
+_LONGEST = 32  # characters; a longer "duration" is noise (and Python's int() has a limit)
 HINT = "use a Prometheus duration such as 30s, 5m, 1h30m or 7d"
 
 
 def is_duration(text: str) -> bool:
-    """True when `text` is a non-empty Prometheus duration."""
-    return bool(text) and _RE.match(text) is not None
+    """True when all of `text` is a non-empty Prometheus duration (`10m\\n` is not)."""
+    return 0 < len(text) <= _LONGEST and _RE.fullmatch(text) is not None
 
 
 def seconds(text: str) -> float:

@@ -39,7 +39,7 @@ class Pattern:
 
         def check(value: str) -> str:
             if not compiled.fullmatch(value):
-                shown = "this value" if self.secret else f"'{value[:80]}'"
+                shown = "this value" if self.secret else repr(value[:80])
                 raise PydanticCustomError(
                     self.rule,
                     "{shown} is not allowed: {allowed}",
@@ -61,18 +61,60 @@ def _check_duration(value: str) -> str:
     if not durations.is_duration(value):
         raise PydanticCustomError(
             "duration",
-            "'{value}' is not a duration ({hint})",
-            {"value": value[:80], "hint": durations.HINT},
+            "{value} is not a duration ({hint})",
+            {"value": repr(value[:80]), "hint": durations.HINT},
         )
     return value
 
 
-Duration = Annotated[
-    str,
+def _at_most(limit: str, reason: str) -> AfterValidator:
+    """A validator refusing durations longer than `limit`, saying why."""
+    bound = durations.seconds(limit)
+
+    def check(value: str) -> str:
+        if durations.seconds(value) > bound:
+            raise PydanticCustomError(
+                "duration-range",
+                "{value} is longer than {limit}: {reason}",
+                {"value": repr(value), "limit": limit, "reason": reason},
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+_FORMAT = (
     AfterValidator(_check_duration),
     WithJsonSchema(
         {"type": "string", "pattern": durations.PATTERN, "examples": ["30s", "5m", "1h30m"]}
     ),
+)
+Duration = Annotated[
+    str,
+    *_FORMAT,
+    _at_most("100y", "Prometheus durations end at about 292 years, and no plan needs 100"),
+]
+HoldDuration = Annotated[
+    str,
+    *_FORMAT,
+    _at_most(
+        "7d",
+        "each generated promtool test feeds one sample a minute for longer than this (7d is "
+        "10,080 samples a series, 99999d would be 144 million); a condition that must hold "
+        "for more than a week is a report, not an alert",
+    ),
+]
+ResponseTime = Annotated[
+    str,
+    *_FORMAT,
+    _at_most(
+        "30d", "notifications repeat every two thirds of it; a month is the most a level waits"
+    ),
+]
+SloWindow = Annotated[
+    str,
+    *_FORMAT,
+    _at_most("90d", "Prometheus must keep the whole window to compute the SLO (7d to 90d)"),
 ]
 LabelValue = Annotated[str, StringConstraints(min_length=1)]
 Threshold = Annotated[
@@ -195,6 +237,7 @@ RunbookRef = Annotated[
         r"[a-z][a-z0-9-]{0,62}|https?://[^\s\"'<>\\{}|^`]+",
         "the name of a guide in runbooks.guides (lower-case letters, digits and '-') or an "
         "http:// or https:// URL",
+        secret=True,  # a URL may carry a password
     ),
 ]
 Email = Annotated[

@@ -1,5 +1,6 @@
 """Logstash configuration syntax: string and regex literals that say exactly what the plan
-says, and a compile check for grok patterns and regular expressions.
+says, and a compile check for grok patterns and regular expressions (Oniguruma syntax, see
+`oniguruma`).
 
 Strings are written for `config.support_escapes: true` (set on every generated pipeline), so
 `\\`, `"`, newlines and tabs round-trip. Regex literals go between slashes, where a `/` is
@@ -12,6 +13,8 @@ Grammar: logstash-core/lib/logstash/compiler/lscl/lscl_grammar.treetop (elastic/
 from __future__ import annotations
 
 import re
+
+from eyewatch_gen.plan import oniguruma
 
 _GROK = re.compile(r"%\{[A-Za-z0-9_]+(?::[^}]*)?\}")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -54,9 +57,8 @@ def logstash_regex_error(pattern: str, *, grok: bool = False) -> str | None:
     if "\n" in pattern or "\r" in pattern:
         return "a pattern cannot span lines"
     text = _GROK.sub("(?:.*?)", pattern) if grok else pattern
-    text = re.sub(r"\(\?<(?![=!])", "(?P<", text)  # Oniguruma named groups
     try:
-        re.compile(text)
-    except re.error as error:
+        re.compile(oniguruma.python_form(text))
+    except (re.error, oniguruma.OnigurumaError, OverflowError, RecursionError) as error:
         return f"does not compile as a regular expression: {error}"
     return None

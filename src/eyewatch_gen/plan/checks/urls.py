@@ -9,6 +9,7 @@ value) and where the credential belongs instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -107,9 +108,10 @@ def _credentials(plan: Plan, source: Source) -> Iterator[Problem]:
 
 
 def _web_links(plan: Plan, source: Source) -> Iterator[Problem]:
+    """A link with a scheme must be a web link (a runbook may also name a guide, no scheme)."""
     for field in url_fields(plan):
-        scheme = field.value.strip().split(":", 1)[0].lower()
-        if field.kind == "link" and scheme not in ("http", "https"):
+        scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):", field.value)
+        if field.kind == "link" and scheme and scheme[1].lower() not in ("http", "https"):
             yield source.problem(
                 field.path,
                 "must be an http:// or https:// link (a javascript:, data: or file: link "

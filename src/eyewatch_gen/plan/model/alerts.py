@@ -7,7 +7,7 @@ from pydantic import Field, model_validator
 from eyewatch_gen.plan.fields import (
     AlertName,
     Comparison,
-    Duration,
+    HoldDuration,
     LabelName,
     LabelValue,
     Level,
@@ -56,7 +56,7 @@ class AbsentGuard(Model):
     """Alert when the metric's source series disappears (an `absent()` alert)."""
 
     selector: str = Field(min_length=1, description="Series selector that must exist.")
-    for_: Duration = Field("10m", alias="for")
+    for_: HoldDuration = Field("10m", alias="for")
     severity: Level = "P2"
 
 
@@ -117,8 +117,8 @@ class Alert(Model):
     area: Slug | None = Field(
         None, description="Raw alerts: the area (threshold alerts use their metric's area)."
     )
-    for_: Duration = Field("0s", alias="for", description="How long the condition must hold.")
-    keep_firing_for: Duration | None = None
+    for_: HoldDuration = Field("0s", alias="for", description="How long the condition must hold.")
+    keep_firing_for: HoldDuration | None = None
     severity: Level
     summary: str = Field(min_length=1)
     description: str = ""
@@ -162,7 +162,7 @@ class AlertOverride(Model):
     """An environment's changes to one alert."""
 
     threshold: Threshold | None = None
-    for_: Duration | None = Field(None, alias="for")
+    for_: HoldDuration | None = Field(None, alias="for")
     severity: Level | None = None
 
 
@@ -184,7 +184,7 @@ class AlertSet(Model):
     metric: MetricName
     op: Comparison
     threshold: Threshold
-    for_: Duration = Field("0s", alias="for")
+    for_: HoldDuration = Field("0s", alias="for")
     severity: Level
     summary: str = Field(min_length=1)
     description: str = ""

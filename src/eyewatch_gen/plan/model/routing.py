@@ -12,6 +12,7 @@ from eyewatch_gen.plan.fields import (
     Email,
     LabelName,
     Level,
+    ResponseTime,
     SecretFile,
     Slug,
     Url,
@@ -23,7 +24,7 @@ class SeverityLevel(Model):
     """One alert level of the monitoring plan."""
 
     description: str
-    response_time: Duration = Field(description="How soon a person must respond.")
+    response_time: ResponseTime = Field(description="How soon a person must respond.")
     notify: list[ChannelName] = Field(min_length=1, description="Channels this level reaches.")
 
 

@@ -6,7 +6,16 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from eyewatch_gen.plan.fields import Duration, LabelName, Level, RunbookRef, SecretFile, Slug, Url
+from eyewatch_gen.plan.fields import (
+    Duration,
+    HoldDuration,
+    LabelName,
+    Level,
+    RunbookRef,
+    SecretFile,
+    Slug,
+    Url,
+)
 from eyewatch_gen.plan.model.base import Model
 
 ScrapeProtocol = Literal[
@@ -55,7 +64,7 @@ class Job(Model):
 
     area: Slug
     severity: Level = "P2"
-    for_: Duration = Field("5m", alias="for")
+    for_: HoldDuration = Field("5m", alias="for")
     description: str = ""
     kubernetes: KubernetesDiscovery | None = None
     static: list[str] = Field(default_factory=list, description="host:port targets.")
@@ -118,7 +127,7 @@ class Probe(Model):
         description="Level of <Probe>ProbeFailing; P1 for user-facing endpoints "
         "(service availability), lower for internal ones.",
     )
-    for_: Duration = Field("3m", alias="for", description="How long the probe must fail.")
+    for_: HoldDuration = Field("3m", alias="for", description="How long the probe must fail.")
     runbook: RunbookRef | None = None
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from eyewatch_gen.plan.fields import AlertName, Duration, Level, RunbookRef, Slug
+from eyewatch_gen.plan.fields import (
+    AlertName,
+    HoldDuration,
+    Level,
+    RunbookRef,
+    SloWindow,
+    Slug,
+)
 from eyewatch_gen.plan.model.alerts import Series
 from eyewatch_gen.plan.model.base import Model
 
@@ -28,7 +35,7 @@ class TrafficStopped(Model):
     so no burn rate, and must page on its own."""
 
     severity: Level = "P1"
-    for_: Duration = Field("5m", alias="for")
+    for_: HoldDuration = Field("5m", alias="for")
     min_rate: float = Field(
         0.05,
         gt=0,
@@ -57,7 +64,7 @@ class Slo(Model):
     service: Slug
     name: Slug = "availability"
     objective: float = Field(gt=0, lt=100, description="Percentage of good events, e.g. 99.9.")
-    window: Duration = "30d"
+    window: SloWindow = "30d"
     description: str = ""
     sli: SloSli
     alerting: SloAlerting
