@@ -4,18 +4,22 @@ Prometheus and Alertmanager on loopback."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from conftest import MINIMAL, ROOT, Run, require_tool
+from eyewatch_gen.checks import tools
+from eyewatch_gen.drill import runner
 from eyewatch_gen.drill.configs import rules
 from eyewatch_gen.drill.exporter import ExportedSeries, exposition
 from eyewatch_gen.drill.runner import DrillError, left_out, select
 from eyewatch_gen.drill.sinks import alert_names
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.load import load_plan
+from eyewatch_gen.verify import client
 
 Cli = Callable[..., Run]
 
@@ -216,3 +220,120 @@ def test_the_drill_leaves_out_coverage_alerts_it_does_not_drill(tmp_path: Path) 
     assert not names & set(omitted)
     assert {"BackupRPOBreached", missing[0]} <= names
     assert all(g["rules"] for g in copied["groups"])
+
+
+class _Kernel:
+    """Loopback ports as the kernel hands them out: the lowest free one, freed on close."""
+
+    def __init__(self) -> None:
+        self.taken: set[int] = set()
+
+    def socket(self) -> _Socket:
+        return _Socket(self)
+
+
+class _Socket:
+    def __init__(self, kernel: _Kernel) -> None:
+        self.kernel, self.port = kernel, 0
+
+    def bind(self, address: tuple[str, int]) -> None:
+        self.port = min(set(range(40000, 40100)) - self.kernel.taken)
+        self.kernel.taken.add(self.port)
+
+    def getsockname(self) -> tuple[str, int]:
+        return ("127.0.0.1", self.port)
+
+    def close(self) -> None:
+        self.kernel.taken.discard(self.port)
+
+    def __enter__(self) -> _Socket:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def test_the_drill_gives_every_server_its_own_port(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The kernel may hand a just-released port out again: Prometheus, Alertmanager and the
+    SMTP sink must still get three different ones (issue 20, item 12)."""
+    listening: list[str] = []
+
+    @contextmanager
+    def process(command: list[str], log: Path) -> Iterator[None]:
+        listening.extend(a.split(":")[-1] for a in command if a.startswith("--web.listen"))
+        yield None
+
+    class Smtp:
+        def __init__(self, inbox: object, port: int) -> None:
+            self.port = port
+            listening.append(str(port))
+
+        def stop(self) -> None:
+            pass
+
+    monkeypatch.setattr(runner, "socket", _Kernel())
+    monkeypatch.setattr(tools, "find", lambda tool: tool)
+    monkeypatch.setattr(runner, "_process", process)
+    monkeypatch.setattr(runner, "SmtpSink", Smtp)
+    monkeypatch.setattr(runner, "wait_ready", lambda *args, **kwargs: None)
+    monkeypatch.setattr(runner, "_observe", lambda *args: runner.DrillReport())
+    plan = load_plan(ROOT / "plan.yaml").plan
+    runner.run(plan, ROOT / "generated", [], 0, [])
+    assert len(listening) == 3 and len(set(listening)) == 3, listening
+
+
+@pytest.mark.parametrize(
+    ("log", "expected"),
+    [
+        (
+            'level=error msg="Listen error" err="listen tcp 127.0.0.1:40001: bind: address '
+            'already in use"\n',
+            "alertmanager: port 127.0.0.1:40001 was taken by another process before it could "
+            "listen; try again",
+        ),
+        (
+            'level=info msg="Loading configuration file"\nlevel=error msg="Loading '
+            'configuration file failed" err="undefined receiver \\"x\\" used in route"\n',
+            'CONFIG (the drill\'s copy): alertmanager refuses it: undefined receiver "x" used '
+            "in route",
+        ),
+    ],
+    ids=["port-clash", "config-refused"],
+)
+def test_a_server_that_stops_is_one_line_saying_why(
+    tmp_path: Path, log: str, expected: str
+) -> None:
+    class Stopped:
+        def poll(self) -> int:
+            return 1
+
+    (tmp_path / "alertmanager.log").write_text(log)
+    config = f"{tmp_path}/generated/alertmanager/alertmanager.yml"
+    with pytest.raises(client.UnavailableError) as caught:
+        client.wait_ready(
+            "http://127.0.0.1:40001/-/ready",
+            Stopped(),  # type: ignore[arg-type]
+            tmp_path / "alertmanager.log",
+            config=f"{config} (the drill's copy)",
+            port=40001,
+        )
+    assert str(caught.value) == expected.replace("CONFIG", config)
+
+
+def test_a_config_alertmanager_refuses_is_one_line_naming_the_file(
+    cli: Cli, tools_present: None, tmp_path: Path
+) -> None:
+    out = tmp_path / "generated"
+    shutil.copytree(ROOT / "generated", out)
+    config = out / "alertmanager/alertmanager.yml"
+    text = config.read_text()
+    assert "  receiver: eyewearml-unrouted\n" in text
+    config.write_text(text.replace("  receiver: eyewearml-unrouted\n", "  receiver: ghost\n", 1))
+    result = cli("drill", ROOT / "plan.yaml", "--out", out, "--level", "P3")
+    assert result.code == 2, result.out + result.err
+    assert result.err.strip().splitlines() == [
+        f"eyewatch-gen: {config} (the drill's copy): alertmanager refuses it: undefined "
+        'receiver "ghost" used in route'
+    ]

@@ -181,10 +181,14 @@ def exported(rules: list[AlertingRule]) -> list[ExportedSeries]:
     return list(series.values())
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _ports(count: int) -> list[int]:
+    """`count` free loopback ports, all different: each socket stays bound until every port
+    is known, so the kernel cannot hand the same one out twice."""
+    with ExitStack() as held:
+        sockets = [held.enter_context(socket.socket()) for _ in range(count)]
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
 
 
 @contextmanager
@@ -253,13 +257,13 @@ def run(
         work = Path(scratch)
         sink = http_sink(inbox)
         stack.callback(sink.shutdown)
-        smtp = SmtpSink(inbox, _port())
+        smtp_port, am_port, prom_port = _ports(3)
+        smtp = SmtpSink(inbox, smtp_port)
         stack.callback(smtp.stop)
         exporter = serve(exported(selected))
         stack.callback(exporter.shutdown)
         secret = work / "dummy-secret"
         secret.write_text("drill-not-a-secret\n")
-        am_port, prom_port = _port(), _port()
         am_file, rules_file, prom_file = (
             work / "alertmanager.yml",
             work / "rules.yml",
@@ -296,7 +300,13 @@ def run(
                 work / "alertmanager.log",
             )
         )
-        wait_ready(f"http://127.0.0.1:{am_port}/-/ready", am, work / "alertmanager.log")
+        wait_ready(
+            f"http://127.0.0.1:{am_port}/-/ready",
+            am,
+            work / "alertmanager.log",
+            config=f"{out / 'alertmanager/alertmanager.yml'} (the drill's copy)",
+            port=am_port,
+        )
         prom = stack.enter_context(
             _process(
                 [
@@ -308,7 +318,13 @@ def run(
                 work / "prometheus.log",
             )
         )
-        wait_ready(f"http://127.0.0.1:{prom_port}/-/ready", prom, work / "prometheus.log")
+        wait_ready(
+            f"http://127.0.0.1:{prom_port}/-/ready",
+            prom,
+            work / "prometheus.log",
+            config=f"{out / 'prometheus/rules'} (the drill's copy)",
+            port=prom_port,
+        )
         started = time.monotonic()
         return _observe(
             plan,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import re
 import ssl
 import subprocess
 import time
@@ -237,15 +238,35 @@ def _seconds(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
-def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 30) -> None:
-    """Wait until a server we started answers `url`; fail early when its process died."""
+def wait_ready(
+    url: str,
+    process: subprocess.Popen[bytes],
+    log: Path,
+    seconds: float = 30,
+    *,
+    config: str | None = None,
+    port: int | None = None,
+) -> None:
+    """Wait until a server we started answers `url`; fail early, in one line saying why, when
+    its process died (the `port` taken by another process, or what it said about `config`)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise UnavailableError(f"{log.stem} exited: {log.read_text()[-500:]}")
+            raise UnavailableError(_why_it_stopped(log, config, port))
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return
         except OSError:
             time.sleep(0.2)
-    raise UnavailableError(f"{url} did not become ready")
+    raise UnavailableError(f"{log.stem} did not become ready on {url} within {seconds:g}s")
+
+
+def _why_it_stopped(log: Path, config: str | None, port: int | None) -> str:
+    text = log.read_text(errors="replace")
+    if "address already in use" in text:
+        where = f"port 127.0.0.1:{port}" if port else "its port"
+        return f"{log.stem}: {where} was taken by another process before it could listen; try again"
+    errors = re.findall(r'err="((?:[^"\\]|\\.)*)"', text)
+    said = errors[-1].replace('\\"', '"') if errors else (text.strip().splitlines() or ["-"])[-1]
+    said = " ".join(said.split())
+    return f"{config}: {log.stem} refuses it: {said}" if config else f"{log.stem} exited: {said}"
