@@ -126,3 +126,17 @@ def test_stale_environment_trees_are_found_and_removed(tmp_path: Path) -> None:
 
 def _files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
+
+
+@pytest.mark.parametrize("kind", ["zero", "fifo"])
+def test_lint_stops_at_a_generated_path_that_is_not_a_regular_file(
+    project: Path, kind: str
+) -> None:
+    _replace(project / "generated" / RULES, kind)
+    result = _run("lint", "--offline", cwd=project, cache=project / "cache")
+    assert result.code == 2, result.out + result.err
+    what = "a symbolic link" if kind == "zero" else "a FIFO"
+    assert result.err.strip().splitlines() == [
+        f"eyewatch-gen: generated/{RULES} is {what}, not a generated file: lint does not read "
+        "through it; run `eyewatch-gen render` (or `check` to see what changed)"
+    ]

@@ -85,6 +85,22 @@ def mode_in_tree(root: Path, relative: str) -> int | None:
     return mode
 
 
+def odd_entry(root: Path, relative: str) -> tuple[str, str] | None:
+    """The first part of `root/relative` that a reader could be led astray by (a link, or
+    anything but a directory on the way and a regular file at the end): (path, what it is)."""
+    parts = PurePosixPath(relative).parts
+    for index in range(len(parts)):
+        partial = "/".join(parts[: index + 1])
+        try:
+            mode = (root / partial).lstat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        expected = stat.S_ISREG if index == len(parts) - 1 else stat.S_ISDIR
+        if not expected(mode):
+            return partial, describe(mode)
+    return None
+
+
 def read_regular(path: Path, limit: int) -> bytes:
     """A file the user named (links followed): NotAFileError unless it is a regular file,
     TooLargeError beyond `limit` bytes. Never blocks on a FIFO nor reads a device."""

@@ -20,6 +20,10 @@ def run(out: Path, plan: Plan) -> list[Problem]:
     from eyewatch_gen.writer import drift
 
     return [
-        Problem.in_file(item.path, f"{item.kind}: run `eyewatch-gen render`", _RULE_OF[item.kind])
+        Problem.in_file(
+            item.path,
+            f"{item.kind}{f' (it is {item.what})' if item.what else ''}: run `eyewatch-gen render`",
+            _RULE_OF[item.kind],
+        )
         for item in drift(out, render_all(plan))
     ]
