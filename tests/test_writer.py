@@ -320,3 +320,17 @@ def test_rendering_into_a_mount_point_works(tmp_path: Path) -> None:
         assert writer.drift(out, [Artifact("a/one.yml", b"changed\n")]) == []
     finally:
         subprocess.run(["umount", str(out)], check=True)
+
+
+def test_an_environment_tree_that_is_a_link_is_refused_never_read(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    writer.write_trees(elsewhere, {"": [A]})
+    out = tmp_path / "generated"
+    writer.write_trees(out, {"production": [A]})
+    (out / "staging").symlink_to(elsewhere)
+    before = read_tree(elsewhere)
+    with pytest.raises(writer.OutputError, match="staging is a symbolic link that eyewatch-gen"):
+        writer.write_trees(out, {"production": [A], "staging": [B]})
+    with pytest.raises(UsageError, match="must be a directory"):
+        writer.drift_trees(out, {"production": [A], "staging": [B]})
+    assert read_tree(elsewhere) == before

@@ -8,6 +8,7 @@ a regular file is opened: a generated file replaced by a link to `/proc/self/env
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path, PurePosixPath
@@ -47,13 +48,18 @@ def describe(mode: int) -> str:
 
 
 def read_in_tree(root: Path, relative: str, limit: int) -> bytes | None:
-    """The bytes of `root/relative`, reached without following a link below `root`; None when
-    it does not exist. NotAFileError when it (or a directory on the way) is anything else."""
+    """The bytes of `root/relative`, reached without following a link (`root` itself included);
+    None when it does not exist. NotAFileError when it (or a directory on the way) is anything
+    else."""
     parts = PurePosixPath(relative).parts
     try:
-        fd = os.open(root, _DIRECTORY)
+        fd = os.open(root, _DIRECTORY | os.O_NOFOLLOW)
     except (FileNotFoundError, NotADirectoryError):
         return None
+    except OSError as error:
+        if error.errno != errno.ELOOP:
+            raise
+        raise NotAFileError(str(root), "a symbolic link") from None
     try:
         for index, part in enumerate(parts[:-1]):
             mode = _lstat_mode(fd, part)
