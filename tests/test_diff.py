@@ -126,12 +126,6 @@ DOWN = ("downgrade", "weakened", "any")
     ("old", "new", "expected"),
     [
         (
-            USERS,
-            USERS + "    labels: {severity: P4}\n",
-            ("alerts", "downgrade", "ActiveUsersDrop",
-             "severity `P2` → `P4` (set by its `labels`)", DOWN),
-        ),
-        (
             "    notify: [phone, sms, email]",
             "    notify: [sms, email]",
             ("routing", "removed", "P1",
@@ -189,7 +183,7 @@ DOWN = ("downgrade", "weakened", "any")
              "delete after 365d → delete after 180d (kept for less time)", WEAK),
         ),
     ],
-    ids=["severity-label", "channel-removed", "alert-deleted", "escalation-later",
+    ids=["channel-removed", "alert-deleted", "escalation-later",
          "escalation-dropped", "response-time", "slo-lowered", "window-mutes-a-level",
          "window-longer", "retention-shorter"],
 )  # fmt: skip
@@ -202,6 +196,18 @@ def test_each_weakening_is_reported_with_old_and_new(
         end = text.index("  - name: ", text.index("__deleted__"))
         text = text[:start] + text[end:]
     assert expected in _diff(text)
+
+
+def test_a_label_that_would_override_the_severity_never_reaches_diff(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """`labels: {severity: P4}` on a P2 alert would page as P4 while diff read P2: the plan
+    refuses it (issue 17), so diff can only ever compare the severity routing uses."""
+    changed = tmp_path / "plan.yaml"
+    changed.write_text(_edit(TEXT, USERS, USERS + "    labels: {severity: P4}\n"))
+    result = cli("diff", "--base", ROOT / "plan.yaml", changed, "--fail-on", "downgrade")
+    assert result.code == 2
+    assert "labels.severity: the severity label is set by eyewatch-gen" in result.err
 
 
 def test_a_recording_rule_change_shows_old_and_new_and_its_readers() -> None:

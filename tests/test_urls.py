@@ -148,3 +148,13 @@ def test_a_runbook_annotation_must_be_a_web_link(link: str) -> None:
     problems = _problems(text)
     assert [(p, r) for p, _, r in problems] == [("alerts[1].annotations.runbook_url", "plan/url")]
     assert link not in problems[0][1]
+
+
+def test_runbooks_of_jobs_and_probes_are_checked_too() -> None:
+    text = _plan(static="node-1:9100").replace(
+        "node: {area: infra, static:",
+        f"node: {{area: infra, runbook: 'https://wiki.example/rb?token={TOKEN}', static:",
+    )
+    problems = _problems(text)
+    assert [(p, r) for p, _, r in problems] == [("jobs.node.runbook", "plan/secret")]
+    assert TOKEN not in problems[0][1]

@@ -1,6 +1,6 @@
-"""Alerts and recording rules, as the rendered rules have them: severity (a `severity` label
-included), threshold, `for`, expression, owning team, and a summary that still states an old
-threshold."""
+"""Alerts and recording rules, as the rendered rules have them: severity (the `severity` label
+Alertmanager routes on), threshold, `for`, expression, owning team, and a summary that still
+states an old threshold."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ class AlertView:
     """What a reviewer needs to know about one rendered alert."""
 
     severity: str  # the `severity` label it is routed by
-    by_label: bool  # set by the alert's `labels`, not its `severity`
     op: str
     threshold: float | None
     for_: str
@@ -41,10 +40,8 @@ def alert_views(plan: Plan) -> dict[str, AlertView]:
                 f" ({rule.labels['sloth_severity']})" if "sloth_severity" in rule.labels else ""
             )
             alert = rule.alert
-            severity = rule.labels.get("severity", rule.severity)
             views[key] = AlertView(
-                severity=severity,
-                by_label=severity != rule.severity,
+                severity=rule.labels.get("severity", rule.severity),
                 op=(alert.op or "") if alert else "",
                 threshold=alert.threshold if alert else None,
                 for_=rule.for_,
@@ -102,8 +99,7 @@ def _alert(name: str, was: AlertView, now: AlertView) -> Iterator[Change]:
 
 
 def _severity(name: str, was: AlertView, now: AlertView) -> Change:
-    how = " (set by its `labels`)" if now.by_label else ""
-    detail = f"severity `{was.severity}` → `{now.severity}`{how}"
+    detail = f"severity `{was.severity}` → `{now.severity}`"
     # P1 < P2 < P3 < P4 as strings: a larger level is a downgrade (an unknown label too)
     if now.severity > was.severity or now.severity not in ("P1", "P2", "P3", "P4"):
         return Change("alerts", "downgrade", name, detail, weakens=True)

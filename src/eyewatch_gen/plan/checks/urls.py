@@ -24,6 +24,10 @@ LINK = "plan/url"
 
 _LINK = "a link is shown to everyone who gets the alert: link to a page that asks people to log in"
 _WEBHOOK = "put the token in a file and name it in credentials_file"
+_WEBHOOK_FILE = (
+    "put the whole URL in a file and name it in url_file, or the token in a file named in "
+    "credentials_file"
+)
 _GRAFANA = "Grafana keeps data source credentials in its own secure settings, not in the URL"
 _LOGSTASH = "Logstash takes them from logging.output.user and password (${ES_USER} references)"
 _REMOTE = "name a file in password_file (with username) or bearer_token_file"
@@ -44,18 +48,14 @@ class UrlField:
 
 def url_fields(plan: Plan) -> Iterator[UrlField]:
     """Every URL, link and address in the plan, with the place its credentials belong."""
+    webhook = _WEBHOOK_FILE if plan.versions.has("webhook-url-file") else _WEBHOOK
     for name, channel in plan.channels.items():
         if channel.url:
-            yield UrlField(("channels", name, "url"), channel.url, "url", _WEBHOOK)
+            yield UrlField(("channels", name, "url"), channel.url, "url", webhook)
     yield from _grafana(plan)
+    yield from _runbooks(plan)
     for i, alert in enumerate(plan.alerts):
         yield from _alert_links(("alerts", i), alert)
-    for i, alert_set in enumerate(plan.alert_sets):
-        if alert_set.runbook:
-            yield UrlField(("alert_sets", i, "runbook"), alert_set.runbook, "link", _LINK)
-    for i, slo in enumerate(plan.slos):
-        if slo.alerting.runbook:
-            yield UrlField(("slos", i, "alerting", "runbook"), slo.alerting.runbook, "link", _LINK)
     yield from _prometheus(plan)
     if plan.logging is not None:
         for j, host in enumerate(plan.logging.output.hosts):
@@ -70,6 +70,27 @@ def _grafana(plan: Plan) -> Iterator[UrlField]:
     yield UrlField(("grafana", "prometheus_url"), grafana.prometheus_url, "url", _GRAFANA)
     if grafana.elasticsearch_url:
         yield UrlField(("grafana", "elasticsearch_url"), grafana.elasticsearch_url, "url", _GRAFANA)
+
+
+def _runbooks(plan: Plan) -> Iterator[UrlField]:
+    """Runbook links of everything that alerts besides `alerts`."""
+    linked: list[tuple[Path, str | None]] = [
+        *((("alert_sets", i, "runbook"), s.runbook) for i, s in enumerate(plan.alert_sets)),
+        *(
+            (("slos", i, "alerting", "runbook"), s.alerting.runbook)
+            for i, s in enumerate(plan.slos)
+        ),
+        *((("jobs", name, "runbook"), job.runbook) for name, job in plan.jobs.items()),
+        *((("probes", i, "runbook"), p.runbook) for i, p in enumerate(plan.probes)),
+        *((("log_alerts", i, "runbook"), a.runbook) for i, a in enumerate(plan.log_alerts)),
+        (
+            ("probe_alerting", "certificates", "runbook"),
+            plan.probe_alerting.certificates.runbook,
+        ),
+    ]
+    for path, link in linked:
+        if link:
+            yield UrlField(path, link, "link", _LINK)
 
 
 def _alert_links(at: Path, alert: Alert) -> Iterator[UrlField]:
