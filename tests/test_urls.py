@@ -117,8 +117,8 @@ def test_webhook_credentials_in_every_form_are_refused(url: str, found: str) -> 
     assert problems == [
         (
             "channels.tickets.url",
-            f"the URL carries credentials ({found}); put the token in a file and name it in "
-            "credentials_file",
+            f"the URL carries credentials ({found}); put the whole URL in a file and name it in "
+            "url_file, or the token in a file named in credentials_file",
             "plan/secret",
         )
     ]
