@@ -113,8 +113,8 @@ def test_regex_literals(pattern: str, literal: str) -> None:
             "logging.output.password: this value is not allowed: a ${NAME} reference",
         ),
         (
-            "{name: authentication-failure,",
-            '{name: "${ES_PASSWORD}",',
+            "    - name: authentication-failure\n",
+            '    - name: "${ES_PASSWORD}"\n',
             "logging.security[0].name: Logstash would replace ${...} with an environment "
             "variable or keystore value when it starts; ${...} is allowed only in "
             "logging.output.user and password (plan/env-reference)",

@@ -236,9 +236,10 @@ def _replace(
     if os.path.ismount(out):
         _update_in_place(out, files, *changes)
         return
-    with _signals_held():  # a signal between mkdtemp and `try` would leave it behind
-        staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out.parent))
+    staging: Path | None = None
     try:
+        with _signals_held():  # a signal arrives after `staging` is set, never before
+            staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out.parent))
         for path, content in files.items():
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -252,7 +253,9 @@ def _replace(
                 raise
             _update_in_place(out, files, *changes)  # a bind mount os.path.ismount missed
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            with _signals_held():  # a signal must not cut the clean-up short
+                shutil.rmtree(staging, ignore_errors=True)
 
 
 def _carry(
