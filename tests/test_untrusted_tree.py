@@ -129,14 +129,18 @@ def _files(root: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("kind", ["zero", "fifo"])
-def test_lint_stops_at_a_generated_path_that_is_not_a_regular_file(
-    project: Path, kind: str
+@pytest.mark.parametrize(
+    ("command", "reader"), [(("lint", "--offline"), "lint"), (("drill",), "the drill")]
+)
+def test_lint_and_drill_stop_at_a_generated_path_that_is_not_a_regular_file(
+    project: Path, kind: str, command: tuple[str, ...], reader: str
 ) -> None:
-    _replace(project / "generated" / RULES, kind)
-    result = _run("lint", "--offline", cwd=project, cache=project / "cache")
+    rules = "alertmanager/alertmanager.yml" if reader == "the drill" else RULES
+    _replace(project / "generated" / rules, kind)
+    result = _run(*command, cwd=project, cache=project / "cache")
     assert result.code == 2, result.out + result.err
     what = "a symbolic link" if kind == "zero" else "a FIFO"
     assert result.err.strip().splitlines() == [
-        f"eyewatch-gen: generated/{RULES} is {what}, not a generated file: lint does not read "
-        "through it; run `eyewatch-gen render` (or `check` to see what changed)"
+        f"eyewatch-gen: generated/{rules} is {what}, not a generated file: {reader} does not "
+        "read through it; run `eyewatch-gen render` (or `check` to see what changed)"
     ]

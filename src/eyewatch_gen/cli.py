@@ -270,11 +270,13 @@ def drill(
     receivers each reaches, against the plan. Exit 1 when any differs, 2 when nothing can be
     drilled."""
     from eyewatch_gen.drill import runner
+    from eyewatch_gen.manifest import refuse_odd_entries
     from eyewatch_gen.plan.load import load_plan
 
     loaded = load_plan(plan, _display(plan))
     model, tree = _environment(loaded.plan, out, env)
     _require_tree(out, [env or ""])
+    refuse_odd_entries(tree, "the drill")
     levels = level if level or alert else ["P1", "P2", "P3", "P4"]
     if any(item not in ("P1", "P2", "P3", "P4") for item in levels or []):
         raise UsageError("--level takes P1, P2, P3 or P4")

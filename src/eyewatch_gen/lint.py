@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Literal
 
 from eyewatch_gen.checks import tools
-from eyewatch_gen.manifest import read_manifest
+from eyewatch_gen.manifest import refuse_odd_entries
 from eyewatch_gen.plan.environments import variant
 from eyewatch_gen.plan.load import LoadedPlan
 from eyewatch_gen.plan.model import Plan
 from eyewatch_gen.plan.places import Place
-from eyewatch_gen.problems import Problem, UsageError
-from eyewatch_gen.treefs import odd_entry
+from eyewatch_gen.problems import Problem
 
 CheckName = Literal[
     "drift",
@@ -92,7 +91,7 @@ def lint(
     for module in modules:  # fail fast, before the slow checks, when a tool is missing
         for tool in getattr(module, "TOOLS", ()):
             tools.find(tool)
-    _refuse_odd_entries(out)
+    refuse_odd_entries(out, "lint")
     findings: list[Problem] = []
     for module in modules:
         found = [problem.under(str(out)) for problem in module.run(out, plan)]
@@ -114,18 +113,6 @@ def _once(findings: list[Problem]) -> list[Problem]:
             seen.add(key)
             kept.append(problem)
     return kept
-
-
-def _refuse_odd_entries(out: Path) -> None:
-    """The checks hand generated files to promtool, amtool and parsers, which follow links
-    and block on FIFOs: a managed path that is not a regular file stops lint first."""
-    for path in read_manifest(out):
-        odd = odd_entry(out, path)
-        if odd is not None:
-            raise UsageError(
-                f"{out / odd[0]} is {odd[1]}, not a generated file: lint does not read "
-                "through it; run `eyewatch-gen render` (or `check` to see what changed)"
-            )
 
 
 def lint_trees(

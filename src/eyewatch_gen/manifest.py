@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
-from eyewatch_gen.treefs import NotAFileError, TooLargeError, read_in_tree
+from eyewatch_gen.problems import UsageError
+from eyewatch_gen.treefs import NotAFileError, TooLargeError, odd_entry, read_in_tree
 
 MANIFEST = "MANIFEST"
 LIMIT = 64 * 1024 * 1024
@@ -41,3 +42,16 @@ def read_manifest(tree: Path) -> dict[str, str]:
     except (NotAFileError, TooLargeError, OSError):
         return {}
     return (parse(content) or {}) if content is not None else {}
+
+
+def refuse_odd_entries(tree: Path, reader: str) -> None:
+    """UsageError when a path the MANIFEST of `tree` lists is a link, a FIFO or a device (or
+    lies under a link): `reader` (lint, the drill) hands the files to tools that would follow
+    the link or block on the FIFO."""
+    for path in read_manifest(tree):
+        odd = odd_entry(tree, path)
+        if odd is not None:
+            raise UsageError(
+                f"{tree / odd[0]} is {odd[1]}, not a generated file: {reader} does not read "
+                "through it; run `eyewatch-gen render` (or `check` to see what changed)"
+            )
