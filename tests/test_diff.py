@@ -138,16 +138,29 @@ DOWN = ("downgrade", "weakened", "any")
              "rate5m > 0.8`: nobody is told any more", REMOVED),
         ),
         (
-            "{after: 30m, to: eyewearml-team-lead}",
-            "{after: 45m, to: eyewearml-team-lead}",
+            "{name: team-lead, after: 30m,",
+            "{name: team-lead, after: 45m,",
             ("oncall", "weakened", "escalation step 1",
              "eyewearml-team-lead paged after `30m` → `45m`", WEAK),
         ),
         (
-            "    - {after: 1h, to: eyewearml-management}\n",
+            "notify: [team-lead-sms, team-lead-email]}",
+            "notify: [team-lead-email]}",
+            ("oncall", "removed", "escalation step 1",
+             "no longer notifies team-lead-sms when still unresolved after `30m`", REMOVED),
+        ),
+        (
+            "  escalate: [P1, P2]\n",
+            "  escalate: [P1]\n",
+            ("oncall", "removed", "P2",
+             "unresolved P2 alerts are no longer escalated by Alertmanager", REMOVED),
+        ),
+        (
+            "    - {name: management, after: 1h, to: eyewearml-management, notify: "
+            "[management-email]}\n",
             "",
             ("oncall", "removed", "escalation step 2",
-             "pages eyewearml-management after `1h`", REMOVED),
+             "pages eyewearml-management after `1h` (and notifies management-email)", REMOVED),
         ),
         (
             "    response_time: 15m\n",
@@ -183,7 +196,8 @@ DOWN = ("downgrade", "weakened", "any")
              "delete after 365d → delete after 180d (kept for less time)", WEAK),
         ),
     ],
-    ids=["channel-removed", "alert-deleted", "escalation-later",
+    ids=["channel-removed", "alert-deleted", "escalation-later", "escalation-channel",
+         "escalate-level",
          "escalation-dropped", "response-time", "slo-lowered", "window-mutes-a-level",
          "window-longer", "retention-shorter"],
 )  # fmt: skip

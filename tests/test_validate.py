@@ -242,7 +242,7 @@ SECRET = "R0UT1NG-K3Y-0123456789abcdef"
         (
             "    runbook: https://runbooks.shop.example/cpu",
             f"    runbook: https://runbooks.shop.example/cpu?token={SECRET}<",
-            "alerts[0].runbook: this value is not allowed: an http:// or https:// URL",
+            "alerts[0].runbook: this value is not allowed: the name of a guide",
         ),
     ],
     ids=["key-as-file", "number-as-file", "url-with-password", "runbook-with-token"],

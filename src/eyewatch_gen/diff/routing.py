@@ -101,7 +101,19 @@ def compare_oncall(old: Plan, new: Plan) -> list[Change]:
                 )
             ]
         return [Change("oncall", "added", "escalation policy")] if new.oncall else []
-    return list(_rotation(old.oncall, new.oncall)) + list(_steps(old.oncall, new.oncall))
+    return [
+        *_rotation(old.oncall, new.oncall),
+        *_escalated_levels(old.oncall, new.oncall),
+        *_steps(old.oncall, new.oncall),
+    ]
+
+
+def _escalated_levels(was: OnCall, now: OnCall) -> Iterator[Change]:
+    for level in (lv for lv in LEVELS if lv in was.escalate and lv not in now.escalate):
+        detail = f"unresolved {level} alerts are no longer escalated by Alertmanager"
+        yield Change("oncall", "removed", level, detail, weakens=True)
+    for level in (lv for lv in LEVELS if lv in now.escalate and lv not in was.escalate):
+        yield Change("oncall", "added", level, f"unresolved {level} alerts are escalated")
 
 
 def _rotation(was: OnCall, now: OnCall) -> Iterator[Change]:
@@ -128,6 +140,10 @@ def _steps(was: OnCall, now: OnCall) -> Iterator[Change]:
             yield changed("oncall", subject, f"{b.to} paged after `{a.after}` → `{b.after}`")
         if a.to != b.to:
             yield changed("oncall", subject, f"pages `{a.to}` → `{b.to}`")
+        lost = [c for c in a.notify if c not in b.notify]
+        if lost:
+            detail = f"no longer notifies {', '.join(lost)} when still unresolved after `{b.after}`"
+            yield Change("oncall", "removed", subject, detail, weakens=True)
     common = min(len(was.escalation), len(now.escalation))
     for index, step in enumerate(was.escalation[common:], common + 1):
         yield Change("oncall", "removed", f"escalation step {index}", _step(step), weakens=True)
@@ -136,4 +152,5 @@ def _steps(was: OnCall, now: OnCall) -> Iterator[Change]:
 
 
 def _step(step: Escalation) -> str:
-    return f"pages {step.to} after `{step.after}`"
+    notifies = f" (and notifies {', '.join(step.notify)})" if step.notify else ""
+    return f"pages {step.to} after `{step.after}`{notifies}"
