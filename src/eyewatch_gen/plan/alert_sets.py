@@ -19,7 +19,7 @@ from eyewatch_gen.problems import Path, PlanError, Problem
 
 
 def expand(plan: Plan, source: Source) -> Plan:
-    """The plan with every alert set turned into alerts (positions aliased to the set)."""
+    """The plan with every alert set turned into alerts (positions linked to the set)."""
     if not plan.alert_sets:
         return plan
     alerts, problems = list(plan.alerts), []
@@ -37,7 +37,7 @@ def expand(plan: Plan, source: Source) -> Plan:
                     )
                 )
                 continue
-            _alias(source, ("alert_sets", index), ("alerts", len(alerts) - 1))
+            _point_at_set(source, alert_set, index, item, len(alerts) - 1)
     if problems:
         raise PlanError(problems)
     return plan.model_copy(update={"alerts": alerts})
@@ -82,11 +82,14 @@ def _alert(alert_set: AlertSet, item: str) -> Alert:
     return Alert.model_validate(data)
 
 
-def _alias(source: Source, old: Path, new: Path) -> None:
-    """Problems about alerts[n] point at the set that made it."""
-    for table in (source.positions.values, source.positions.keys):
-        for path, position in list(table.items()):
-            if path[: len(old)] == old:
-                table[(*new, *path[len(old) :])] = position
-        if old in source.positions.values:
-            table.setdefault(new, source.positions.values[old])
+def _point_at_set(
+    source: Source, alert_set: AlertSet, index: int, item: str, alert_index: int
+) -> None:
+    """Problems about alerts[n] point at the set that made it, or at the item's override
+    for the fields it overrides (a link each: constant time per item)."""
+    positions = source.positions
+    where: Path = ("alert_sets", index)
+    positions.link(("alerts", alert_index), positions, where)
+    override = alert_set.overrides.get(item)
+    for key in override.model_dump(by_alias=True, exclude_none=True) if override else ():
+        positions.link(("alerts", alert_index, key), positions, (*where, "overrides", item, key))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 
-from eyewatch_gen.plan.source import Positions, Source, decode, parse_source
+from eyewatch_gen.plan.source import Source, decode, parse_source
 from eyewatch_gen.plan.validate import suggest
 from eyewatch_gen.planfiles import IncludeError, PlanFiles, check_pattern
 from eyewatch_gen.problems import Path, PlanError, Problem
@@ -43,7 +43,7 @@ def expand(source: Source, files: PlanFiles | None) -> Source:
                 )
             ]
         )
-    merged = Source(source.file, copy.deepcopy(data), _copy(source.positions))
+    merged = Source(source.file, copy.deepcopy(data), source.positions.copy())
     for index, pattern in enumerate(patterns):
         for team_file in _files(source, files, pattern, index):
             _merge(merged, _read(source, files, team_file, index))
@@ -164,15 +164,6 @@ def _merge_listed(merged: Source, team: Source, section: str, name: str) -> None
 
 
 def _adopt(merged: Source, team: Source, old: Path, new: Path) -> None:
-    """Copy the positions under `old` in the team file to `new` in the merged plan."""
-    for table_name in ("values", "keys"):
-        table = getattr(team.positions, table_name)
-        target = getattr(merged.positions, table_name)
-        for path, position in table.items():
-            if path[: len(old)] == old:
-                target[(*new, *path[len(old) :])] = position
+    """Positions under `new` in the merged plan are those under `old` in the team file."""
+    merged.positions.link(new, team.positions, old)
     merged.positions.files[new] = team.file
-
-
-def _copy(positions: Positions) -> Positions:
-    return Positions(dict(positions.values), dict(positions.keys), dict(positions.files))

@@ -7,7 +7,10 @@ and alias bombs and absurd nesting are refused before anything expands them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -18,35 +21,99 @@ from eyewatch_gen.treefs import NotAFileError, TooLargeError, read_regular
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 32
-MAX_NODES = 200_000
-MAX_BYTES = 16 * 1024 * 1024
+#: Limits a person may raise for an unusual but honest plan, each named in its message.
+MAX_MIB_VARIABLE = "EYEWATCH_GEN_MAX_PLAN_MIB"
+MAX_ALIAS_NODES_VARIABLE = "EYEWATCH_GEN_MAX_ALIAS_NODES"
+DEFAULT_MAX_MIB = 32
+DEFAULT_MAX_ALIAS_NODES = 100_000
 
 
-@dataclass
 class Positions:
-    """1-based (line, column) of each value and each mapping key, by field path."""
+    """1-based (line, column) of each value and each mapping key, by field path.
 
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    files: dict[Path, str] = field(default_factory=dict)  # parts merged from included files
+    The tables are built on the first lookup (a valid plan never needs them, so a large plan
+    does not pay for them). `link` makes a whole subtree stand for another one (an alert made
+    by an alert set points at its set, an included alert at its team file) in constant time:
+    lookups follow the link, so nothing is copied per item and expanding n items stays
+    linear."""
+
+    def __init__(
+        self,
+        values: dict[Path, tuple[int, int]] | None = None,
+        keys: dict[Path, tuple[int, int]] | None = None,
+        *,
+        index: Callable[[], Positions] | None = None,
+    ) -> None:
+        self._values, self._keys, self._index = values, keys, index
+        self.files: dict[Path, str] = {}  # parts merged from included files
+        self.links: dict[Path, tuple[Positions, Path]] = {}
+
+    @property
+    def values(self) -> dict[Path, tuple[int, int]]:
+        """Positions of values."""
+        return self._tables()[0]
+
+    @property
+    def keys(self) -> dict[Path, tuple[int, int]]:
+        """Positions of mapping keys."""
+        return self._tables()[1]
+
+    def _tables(self) -> tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]]:
+        if self._values is None or self._keys is None:
+            built = self._index() if self._index else Positions({}, {})
+            self._values, self._keys = built.values, built.keys
+        return self._values, self._keys
+
+    def copy(self) -> Positions:
+        """An independent copy (the tables stay shared and read-only)."""
+        twin = Positions(self._values, self._keys, index=self._index)
+        twin.files, twin.links = dict(self.files), dict(self.links)
+        return twin
+
+    def link(self, new: Path, target: Positions, old: Path) -> None:
+        """Positions under `new` are those under `old` in `target` (which may be `self`)."""
+        self.links[new] = (target, old)
 
     def file_of(self, path: Path) -> str | None:
         """The included file `path` came from, if it was not the main plan."""
-        for end in range(len(path), 0, -1):
-            if path[:end] in self.files:
-                return self.files[path[:end]]
+        positions: Positions | None = self
+        for _ in range(_MAX_HOPS):
+            if positions is None:
+                break
+            for end in range(len(path), 0, -1):
+                if path[:end] in positions.files:
+                    return positions.files[path[:end]]
+            positions, path = positions._follow(path)
         return None
 
     def of(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Position of `path`, or of its nearest ancestor when the path itself is absent."""
-        table = self.keys if key else self.values
+        positions = self
+        for _ in range(_MAX_HOPS):
+            target, linked = positions._follow(path)
+            if target is None:
+                break
+            positions, path = target, linked
+        table = positions.keys if key else positions.values
         for end in range(len(path), -1, -1):
             prefix = path[:end]
             if prefix in table:
                 return table[prefix]
-            if prefix in self.values:
-                return self.values[prefix]
+            if prefix in positions.values:
+                return positions.values[prefix]
         return (1, 1)
+
+    def _follow(self, path: Path) -> tuple[Positions | None, Path]:
+        """One step along the link of the longest linked prefix of `path`, if any."""
+        if self.links:
+            for end in range(len(path), 0, -1):
+                hit = self.links.get(path[:end])
+                if hit is not None:
+                    return hit[0], hit[1] + path[end:]
+        return None, path
+
+
+_MAX_HOPS = 8  # links never chain further than set -> included file; a bound against cycles
 
 
 @dataclass(frozen=True)
@@ -85,21 +152,46 @@ def read_source(path: FsPath, display: str | None = None) -> Source:
 
 def parse_source(text: str, name: str) -> Source:
     """Parse YAML text into a Source; every failure becomes a located PlanError."""
+    with _composed(text, name) as (loader, node):
+        data = _Builder(loader, name).build(node, ())
+    return Source(name, data, Positions(index=lambda: _positions(text, name)))
+
+
+@contextmanager
+def _composed(text: str, name: str) -> Iterator[tuple[yaml.SafeLoader, yaml.Node]]:
+    """The document's node tree; YAML errors become located PlanErrors."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise _fail(name, 1, 1, "", "the plan is empty: start with `version: 1`", "plan/empty")
-        positions = Positions()
-        _index(node, (), positions, name, _Budget())
-        data = loader.construct_document(node)
+        yield loader, node
     except yaml.MarkedYAMLError as error:
         raise _yaml_problem(name, error) from None
     except yaml.YAMLError as error:
         raise _fail(name, 1, 1, "", f"not valid YAML: {error}", "yaml/syntax") from None
     finally:
         loader.dispose()
-    return Source(name, data, positions)
+
+
+def _positions(text: str, name: str) -> Positions:
+    """Positions of every value and key of a document that parsed before."""
+    values: dict[Path, tuple[int, int]] = {}
+    keys: dict[Path, tuple[int, int]] = {}
+
+    def walk(node: yaml.Node, path: Path) -> None:
+        values.setdefault(path, _mark(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                keys.setdefault((*path, key_node.value), _mark(key_node))
+                walk(value_node, (*path, key_node.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, (*path, index))
+
+    with _composed(text, name) as (_, node):
+        walk(node, ())
+    return Positions(values, keys)
 
 
 def read_documents(path: FsPath, display: str | None = None) -> list[Source]:
@@ -130,8 +222,9 @@ def parse_documents(text: str, name: str) -> list[Source]:
 
 
 def _read_text(path: FsPath, name: str) -> str:
+    mib = _limit(MAX_MIB_VARIABLE, name)
     try:
-        raw = read_regular(path, MAX_BYTES)
+        raw = read_regular(path, mib * 2**20)
     except FileNotFoundError:
         raise _fail(
             name,
@@ -146,7 +239,14 @@ def _read_text(path: FsPath, name: str) -> str:
         raise _fail(name, 1, 1, "", f"is {error.what}; {hint}", "plan/not-a-file") from None
     except TooLargeError:
         raise _fail(
-            name, 1, 1, "", f"file is larger than {MAX_BYTES // 2**20} MiB", "plan/too-large"
+            name,
+            1,
+            1,
+            "",
+            f"the file is over the limit of {mib} MiB per plan file; split it into team files "
+            "(`include: [plan.d/*.yaml]`, each file has its own limit) or raise the limit "
+            f"with {MAX_MIB_VARIABLE}=<MiB>",
+            "plan/too-large",
         ) from None
     except OSError as error:
         raise _fail(name, 1, 1, "", f"cannot read: {error.strerror}", "plan/unreadable") from None
@@ -170,62 +270,118 @@ def decode(raw: bytes, name: str) -> str:
         ) from None
 
 
-@dataclass
-class _Budget:
-    nodes: int = 0
-
-
-def _index(node: yaml.Node, path: Path, positions: Positions, name: str, budget: _Budget) -> None:
-    """Record positions; refuse duplicate keys, complex keys, deep nesting and alias bombs."""
-    budget.nodes += 1
-    if budget.nodes > MAX_NODES:
-        raise _at(
-            name,
-            node,
-            path,
-            f"the document expands to more than {MAX_NODES} nodes "
-            "(an alias bomb?); write it out without anchors",
-            "yaml/too-large",
+def _limit(variable: str, name: str) -> int:
+    """The limit set in environment variable `variable`, or its default."""
+    default = {MAX_MIB_VARIABLE: DEFAULT_MAX_MIB, MAX_ALIAS_NODES_VARIABLE: DEFAULT_MAX_ALIAS_NODES}
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default[variable]
+    if not text.isdigit() or int(text) == 0:
+        raise _fail(
+            name, 1, 1, "", f"{variable}={text!r}: give a whole number above 0", "plan/limit"
         )
-    if len(path) > MAX_DEPTH:
-        raise _at(name, node, path, f"nested deeper than {MAX_DEPTH} levels", "yaml/too-deep")
-    positions.values.setdefault(path, _mark(node))
-    if isinstance(node, yaml.MappingNode):
-        _index_mapping(node, path, positions, name, budget)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _index(item, (*path, index), positions, name, budget)
+    return int(text)
 
 
-def _index_mapping(
-    node: yaml.MappingNode, path: Path, positions: Positions, name: str, budget: _Budget
-) -> None:
-    seen: dict[str, yaml.Node] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise _at(name, key_node, path, "keys must be plain strings", "yaml/complex-key")
-        key = key_node.value
-        if key == "<<":
+_STR = "tag:yaml.org,2002:str"
+_PLAIN = frozenset({_STR, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+Origin = tuple[yaml.Node, Path]  # the anchored node an alias repeats, and where
+
+
+class _Builder:
+    """Plain data from the node tree in one walk, refusing duplicate keys, complex and merge
+    keys, deep nesting and alias bombs. A plan's own size is bounded by its bytes; what
+    `*alias` repeats is not (nine aliases of nine aliases of ...), so only the nodes aliases
+    repeat count against a budget."""
+
+    def __init__(self, loader: yaml.SafeLoader, name: str) -> None:
+        self.loader, self.name = loader, name
+        self.alias_nodes = _limit(MAX_ALIAS_NODES_VARIABLE, name)
+        self.built: dict[int, Any] = {}  # collections by node id: aliases share them
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        """The data of `node` (at `path`)."""
+        if len(path) > MAX_DEPTH:
             raise _at(
-                name,
-                key_node,
-                path,
-                "merge keys (<<) are not supported; write the fields out",
-                "yaml/merge-key",
+                self.name, node, path, f"nested deeper than {MAX_DEPTH} levels", "yaml/too-deep"
             )
-        if key in seen:
-            first = _mark(seen[key])
+        if isinstance(node, yaml.ScalarNode):
+            return node.value if node.tag == _STR else self.loader.construct_object(node)
+        if id(node) in self.built:
+            self._repeat(node, path, (node, path))
+            return self.built[id(node)]
+        if isinstance(node, yaml.MappingNode):
+            data: Any = self._mapping(node, path)
+        else:
+            data = self.built[id(node)] = []
+            data.extend(self.build(item, (*path, index)) for index, item in enumerate(node.value))
+        if node.tag not in _PLAIN:  # !!set, !!omap, or a tag that is refused
+            data = self.built[id(node)] = self.loader.construct_object(node, deep=True)
+        return data
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
+        data: dict[Any, Any] = {}
+        self.built[id(node)] = data
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _at(
+                    self.name, key_node, path, "keys must be plain strings", "yaml/complex-key"
+                )
+            key = key_node.value
+            if key == "<<":
+                raise _at(
+                    self.name,
+                    key_node,
+                    path,
+                    "merge keys (<<) are not supported; write the fields out",
+                    "yaml/merge-key",
+                )
+            if key in seen:
+                raise _at(
+                    self.name,
+                    key_node,
+                    (*path, key),
+                    f"duplicate key {key!r} (first at line {_mark(seen[key])[0]}); YAML would "
+                    "silently keep only the last one",
+                    "yaml/duplicate-key",
+                )
+            seen[key] = key_node
+            data_key = key if key_node.tag == _STR else self.loader.construct_object(key_node)
+            data[data_key] = self.build(value_node, (*path, key))
+        return data
+
+    def _repeat(self, node: yaml.Node, path: Path, origin: Origin) -> None:
+        """Count the nodes an alias repeats (and their depth where they are repeated)."""
+        self.alias_nodes -= 1
+        if self.alias_nodes < 0:
+            raise _alias_bomb(self.name, *origin)
+        if len(path) > MAX_DEPTH:
             raise _at(
-                name,
-                key_node,
-                (*path, key),
-                f"duplicate key {key!r} (first at line "
-                f"{first[0]}); YAML would silently keep only the last one",
-                "yaml/duplicate-key",
+                self.name, node, path, f"nested deeper than {MAX_DEPTH} levels", "yaml/too-deep"
             )
-        seen[key] = key_node
-        positions.keys[(*path, key)] = _mark(key_node)
-        _index(value_node, (*path, key), positions, name, budget)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                self._repeat(value_node, (*path, key_node.value), origin)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self._repeat(item, (*path, index), origin)
+
+
+def _alias_bomb(name: str, anchored: yaml.Node, path: Path) -> PlanError:
+    limit = _limit(MAX_ALIAS_NODES_VARIABLE, name)
+    line, column = _mark(anchored)
+    return _fail(
+        name,
+        line,
+        column,
+        format_path(path),
+        f"aliases (*name) repeat more than {limit} nodes in all (an alias bomb); the total "
+        f"passes the limit at this alias of the anchor (&name) at line {line} column "
+        f"{column}. Write the repeated parts out, or raise the limit with "
+        f"{MAX_ALIAS_NODES_VARIABLE}=<nodes>",
+        "yaml/alias-bomb",
+    )
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
