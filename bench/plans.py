@@ -110,3 +110,48 @@ def _logging(sources: int) -> str:
     ]
     lines += [f"    - {{service: s{i}, format: json}}" for i in range(sources)]
     return "\n".join(lines) + "\n"
+
+
+SET_METRIC = """\
+  lat{i}:
+    area: a{area}
+    description: p95 latency of endpoints of service {i}
+    unit: ms
+    record: endpoint:bench_latency_p95_{i}:rate5m
+    expr: max by (endpoint) (bench_latency_ms{{service="s{i}"}})
+    fixture:
+      labels: {{endpoint: e0}}
+      series:
+        - {{series: 'bench_latency_ms{{service="s{i}", endpoint="e0"}}', value: v}}
+"""
+
+ALERT_SET = """\
+  - name: "{{Item}}Slow{i}"
+    for_each: [{items}]
+    label: endpoint
+    metric: lat{i}
+    op: ">"
+    threshold: 500
+    for: 5m
+    severity: P{level}
+    summary: "p95 latency of {{item}} is over budget"
+    runbook: https://runbooks.bench.example/latency
+    overrides:
+      {first}: {{threshold: 1000}}
+"""
+
+
+def alert_set_plan(items: int, sets: int = 10, areas: int = 10) -> str:
+    """Plan text: `items` alert-set items spread over `sets` alert sets (one per endpoint of
+    a service), each on its own recorded metric with a fixture, one override per set."""
+    area_lines = "\n".join(f"  a{a}: {{title: Area {a}}}" for a in range(areas))
+    parts = [HEADER.format(areas=area_lines), "metrics:\n"]
+    parts += [SET_METRIC.format(i=i, area=i % areas) for i in range(sets)]
+    parts.append("alert_sets:\n")
+    per_set = [items // sets + (1 if s < items % sets else 0) for s in range(sets)]
+    for s, count in enumerate(per_set):
+        names = [f"e{s}x{n}" for n in range(count)]
+        parts.append(
+            ALERT_SET.format(i=s, items=", ".join(names), level=1 + s % 4, first=names[0])
+        )
+    return "".join(parts)
