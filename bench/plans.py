@@ -151,7 +151,5 @@ def alert_set_plan(items: int, sets: int = 10, areas: int = 10) -> str:
     per_set = [items // sets + (1 if s < items % sets else 0) for s in range(sets)]
     for s, count in enumerate(per_set):
         names = [f"e{s}x{n}" for n in range(count)]
-        parts.append(
-            ALERT_SET.format(i=s, items=", ".join(names), level=1 + s % 4, first=names[0])
-        )
+        parts.append(ALERT_SET.format(i=s, items=", ".join(names), level=1 + s % 4, first=names[0]))
     return "".join(parts)
