@@ -7,6 +7,7 @@ seed: same structures, same bytes. Text formats (Logstash, Markdown) come from `
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,30 +30,66 @@ class Artifact:
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    """Block style, plan order kept, multi-line strings as `|` blocks, never aliases."""
+    """The C emitter; which plain scalars read back as strings is remembered per text, and
+    there are no path resolvers to track (the emitter asks both for every node)."""
 
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode:
+            return str(super().resolve(kind, value, implicit))
+        if not implicit[0]:
+            return _TAG + "str"
+        tag = _RESOLVED.get(value)
+        if tag is None:
+            tag = _RESOLVED[value] = str(super().resolve(kind, value, implicit))
+        return tag
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+_RESOLVED: dict[str, str] = {}  # scalar text -> the tag a reader gives it written plainly
+_TAG = "tag:yaml.org,2002:"
 
 
-_Dumper.add_representer(str, _str)
+def _node(data: Any) -> yaml.Node:
+    """The YAML node of plain data, as PyYAML's safe representer makes it (block style, plan
+    order kept, multi-line strings as `|` blocks, never aliases), without its generic
+    dispatch per value."""
+    if isinstance(data, str):
+        return yaml.ScalarNode(_TAG + "str", data, style="|" if "\n" in data else None)
+    if isinstance(data, dict):
+        pairs = [(_node(key), _node(value)) for key, value in data.items()]
+        return yaml.MappingNode(_TAG + "map", pairs, flow_style=False)
+    if isinstance(data, list):
+        return yaml.SequenceNode(_TAG + "seq", [_node(item) for item in data], flow_style=False)
+    return yaml.ScalarNode(*_scalar(data))
+
+
+def _scalar(data: Any) -> tuple[str, str]:
+    """Tag and text of a null, boolean or number."""
+    if data is None:
+        return _TAG + "null", "null"
+    if isinstance(data, bool):
+        return _TAG + "bool", "true" if data else "false"
+    if isinstance(data, int):
+        return _TAG + "int", str(data)
+    if not isinstance(data, float):
+        raise yaml.representer.RepresenterError(f"cannot represent an object: {data!r}")
+    if math.isnan(data) or math.isinf(data):
+        return _TAG + "float", ".nan" if math.isnan(data) else ("-.inf" if data < 0 else ".inf")
+    text = repr(data).lower()
+    return _TAG + "float", (
+        text.replace("e", ".0e", 1) if "." not in text and "e" in text else text
+    )
 
 
 def dump_yaml(data: Any) -> str:
     """Canonical YAML text for `data` (keys in the order given; UTF-8; LF; no line folding)."""
-    text: str = yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=10_000,
-        indent=2,
+    text: str = yaml.serialize(
+        _node(data), Dumper=_Dumper, allow_unicode=True, width=10_000, indent=2
     )
     return text
 
