@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable
+from functools import lru_cache
 
 _BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
     ast.Add: operator.add,
@@ -26,12 +27,11 @@ class ArithError(ValueError):
 
 def evaluate(expression: str, v: float) -> float:
     """The value of `expression` with `v` bound; ArithError when it is not allowed."""
+    compiled = _compiled(expression)
+    if isinstance(compiled, str):
+        raise ArithError(compiled)
     try:
-        tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError:
-        raise ArithError(f"{expression!r} is not arithmetic over v") from None
-    try:
-        return float(_walk(tree.body, v))
+        return float(compiled(v))
     except (ZeroDivisionError, OverflowError):
         raise ArithError(f"{expression!r} cannot be computed for v={v}") from None
 
@@ -56,16 +56,35 @@ def check(expression: str) -> str | None:
     return None
 
 
-def _walk(node: ast.expr, v: float) -> float:
+Function = Callable[[float], float]
+
+
+@lru_cache(maxsize=4096)
+def _compiled(expression: str) -> Function | str:
+    """`expression` as a function of v (parsed once: fixtures repeat the same few), or why it
+    is not allowed."""
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        return f"{expression!r} is not arithmetic over v"
+    try:
+        return _function(tree.body)
+    except ArithError as error:
+        return str(error)
+
+
+def _function(node: ast.expr) -> Function:
     if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-        return float(node.value)
+        constant = float(node.value)
+        return lambda v: constant
     if isinstance(node, ast.Name) and node.id == "v":
-        return v
+        return lambda v: v
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        value = _walk(node.operand, v)
-        return -value if isinstance(node.op, ast.USub) else value
+        operand = _function(node.operand)
+        return (lambda v: -operand(v)) if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        return _BINARY[type(node.op)](_walk(node.left, v), _walk(node.right, v))
+        combine, left, right = _BINARY[type(node.op)], _function(node.left), _function(node.right)
+        return lambda v: combine(left(v), right(v))
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
@@ -73,7 +92,8 @@ def _walk(node: ast.expr, v: float) -> float:
         and node.args
         and not node.keywords
     ):
-        return _CALLS[node.func.id](*(_walk(arg, v) for arg in node.args))
+        call, args = _CALLS[node.func.id], [_function(arg) for arg in node.args]
+        return lambda v: call(*(arg(v) for arg in args))
     raise ArithError(
         f"{ast.unparse(node)!r} is not allowed (use numbers, v, + - * / **, min(), max())"
     )

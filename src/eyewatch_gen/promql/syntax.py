@@ -6,30 +6,33 @@ clearest message; `validity` runs it before parsing.
 
 from __future__ import annotations
 
+import re
+
 _PAIRS = {")": "(", "]": "[", "}": "{"}
+_LEXEMES = re.compile(
+    r"\"(?:\\[\s\S]|[^\"\\\n])*\"|'(?:\\[\s\S]|[^'\\\n])*'|`[^`]*`"  # closed strings
+    r"|#[^\n]*"  # comments
+    r"|[()\[\]{}\"'`]"  # brackets, and quotes that open a string never closed
+)
 
 
 def lexical_error(expr: str) -> str | None:
-    """Why `expr` cannot be PromQL (unbalanced brackets, an open string), or None."""
+    """Why `expr` cannot be PromQL (unbalanced brackets, an open string), or None. One regex
+    scan: closed strings and comments are skipped whole, a lone quote opens a string that is
+    never closed."""
     stack: list[tuple[str, int]] = []
-    index = 0
-    while index < len(expr):
-        char = expr[index]
+    for lexeme in _LEXEMES.finditer(expr):
+        char, index = lexeme.group(), lexeme.start()
+        if len(char) > 1 or char == "#":
+            continue
         if char in "\"'`":
-            end = string_end(expr, index)
-            if end < 0:
-                return f"string opened at character {index + 1} is never closed"
-            index = end
-        elif char == "#":
-            newline = expr.find("\n", index)
-            index = len(expr) if newline < 0 else newline
-        elif char in "([{":
+            return f"string opened at character {index + 1} is never closed"
+        if char in "([{":
             stack.append((char, index))
-        elif char in ")]}":
-            if not stack or stack[-1][0] != _PAIRS[char]:
-                return f"{char!r} at character {index + 1} closes nothing"
+        elif not stack or stack[-1][0] != _PAIRS[char]:
+            return f"{char!r} at character {index + 1} closes nothing"
+        else:
             stack.pop()
-        index += 1
     if stack:
         opener, at = stack[-1]
         return f"{opener!r} at character {at + 1} is never closed"
