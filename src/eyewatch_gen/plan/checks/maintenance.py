@@ -41,7 +41,7 @@ def _unique(plan: Plan, source: Source) -> Iterator[Problem]:
 
 
 def _location(plan: Plan, source: Source) -> Iterator[Problem]:
-    if plan.maintenance is None or plan.maintenance.location in calendar.zones():
+    if plan.maintenance is None or calendar.known_zone(plan.maintenance.location):
         return
     zone = plan.maintenance.location
     yield source.problem(

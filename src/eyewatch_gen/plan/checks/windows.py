@@ -79,7 +79,7 @@ def _window_areas(plan: Plan, source: Source) -> Iterator[Problem]:
 
 def _time_zones(plan: Plan, source: Source) -> Iterator[Problem]:
     for i, window in enumerate(plan.maintenance_windows):
-        if window.location not in calendar.zones():
+        if not calendar.known_zone(window.location):
             yield source.problem(
                 ("maintenance_windows", i, "location"),
                 f"unknown time zone {window.location!r}"
