@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bench.plans import ALERT, alert_set_plan, plan
+from eyewatch_gen import layout
 from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan import alert_sets
 from eyewatch_gen.plan.load import load_plan, load_plan_text
@@ -34,7 +35,7 @@ def test_alert_set_items_load_in_linear_time() -> None:
 def test_alert_set_items_share_one_promtool_group() -> None:
     loaded = load_plan_text(alert_set_plan(40, sets=2, areas=2))
     files = {a.path: yaml.safe_load(a.content) for a in promtests.render(loaded.plan)}
-    tests = files[promtests.test_path("a0")]["tests"]
+    tests = files[layout.test_path("a0")]["tests"]
     assert len(tests) == 1
     checked = {c["alertname"] for c in tests[0]["alert_rule_test"]}
     assert len(checked) == 20
@@ -50,7 +51,7 @@ def test_items_whose_record_mixes_them_keep_their_own_groups() -> None:
     )
     loaded = load_plan_text(text)
     files = {a.path: yaml.safe_load(a.content) for a in promtests.render(loaded.plan)}
-    assert len(files[promtests.test_path("a0")]["tests"]) == 6
+    assert len(files[layout.test_path("a0")]["tests"]) == 6
 
 
 def test_problems_about_an_alert_set_item_point_at_its_set_and_override() -> None:

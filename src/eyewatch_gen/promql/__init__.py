@@ -11,7 +11,8 @@
 - `ratios`: divisions and their operands, and ratios whose numerator can be absent, not 0
   (on `parse`);
 - `shape`: which selectors an expression needs (`and`, `or`, `unless`, `absent`; on `parse`);
-- `canonical`: an expression modulo formatting, as Prometheus prints it back (on `tokens`).
+- `canonical`: an expression modulo formatting, as Prometheus prints it back (on `tokens`);
+- `partition`: whether an expression keeps series apart by one label's values.
 
 Conservative by design: promtool stays the authority on full PromQL semantics.
 """

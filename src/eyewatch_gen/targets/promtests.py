@@ -36,6 +36,7 @@ from eyewatch_gen.plan.testspec import (
 )
 from eyewatch_gen.promql.index import SelectorIndex, SeriesIndex
 from eyewatch_gen.promql.labels import parse_series, series_text
+from eyewatch_gen.promql.partition import keeps_apart
 from eyewatch_gen.promql.selectors import Selector, selectors
 from eyewatch_gen.targets import slo_tests
 

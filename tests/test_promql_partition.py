@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eyewatch_gen.plan.partition import keeps_apart
+from eyewatch_gen.promql.partition import keeps_apart
 
 
 @pytest.mark.parametrize(
