@@ -14,6 +14,7 @@ from conftest import MINIMAL, ROOT, require_tool
 from eyewatch_gen.pipeline import render_all
 from eyewatch_gen.plan.catalog import rule_groups
 from eyewatch_gen.plan.load import load_plan, load_plan_text
+from eyewatch_gen.targets import slo_tests
 from eyewatch_gen.targets.promtests import notation
 from eyewatch_gen.writer import write_tree
 
@@ -110,21 +111,34 @@ def test_hand_edited_severity_makes_the_tests_fail(tmp_path: Path) -> None:
 def test_slo_tests_cover_fast_burn_slow_burn_and_healthy(tmp_path: Path) -> None:
     out = _render((ROOT / "plan.yaml").read_text(), tmp_path / "out")
     groups = yaml.safe_load((out / "prometheus/tests/slo.test.yml").read_text())["tests"]
+    # one group per case, shared by every SLO (their SLIs read different series)
+    assert len(groups) == 4
     checkout = [
-        g
+        check
         for g in groups
-        if g["alert_rule_test"][0]["alertname"] == "CheckoutAvailabilityBudgetBurn"
+        for check in g["alert_rule_test"]
+        if check["alertname"] == "CheckoutAvailabilityBudgetBurn"
     ]
-    fired = [
-        sorted(a["exp_labels"]["sloth_severity"] for a in g["alert_rule_test"][0]["exp_alerts"])
-        for g in checkout
-    ]
+    fired = [sorted(a["exp_labels"]["sloth_severity"] for a in c["exp_alerts"]) for c in checkout]
     assert fired == [[], ["ticket"], ["page", "ticket"], []]  # the last: no error series
     severities = {
         a["exp_labels"]["sloth_severity"]: a["exp_labels"]["severity"]
-        for a in checkout[2]["alert_rule_test"][0]["exp_alerts"]
+        for a in checkout[2]["exp_alerts"]
     }
     assert severities == {"page": "P1", "ticket": "P4"}
+
+
+def test_slos_reading_the_same_series_keep_their_own_groups() -> None:
+    text = (ROOT / "plan.yaml").read_text()
+    start = text.index("\n  - service:", text.index("\nslos:\n"))
+    end = text.index("\n  - service:", start + 1)
+    first = text[start:end]
+    twin = first.replace("objective: 99.9", "objective: 99.5", 1)
+    twin = twin.replace("  - service:", "  - name: strict\n    service:", 1)
+    twin = twin.replace("name: RecommendationApi", "name: StrictRecommendationApi", 1)
+    loaded = load_plan_text(text[:start] + first + "\n" + twin + text[end:])
+    groups = slo_tests.groups(loaded.plan)
+    assert len(groups) == 8  # the twin reads the first SLO's series: its 4 cases go apart
 
 
 def test_alerts_sharing_series_go_to_separate_groups_others_share_one(tmp_path: Path) -> None:
