@@ -72,7 +72,7 @@ def test_lint_names_file_and_check_of_a_hand_broken_rule(cli: Cli, tree: Path) -
     line = (ROOT / "plan.yaml").read_text().splitlines().index("  - name: NodeHighCPU") + 1
     assert (
         f"{tree}/prometheus/tests/infrastructure.test.yml: error: NodeHighCPU "
-        f"({ROOT / 'plan.yaml'}:{line}:5) at 18m (firing case): expected it firing with "
+        f"({ROOT / 'plan.yaml'}:{line}:5) at 16m (firing case): expected it firing with "
         '{alertname="NodeHighCPU", area="infrastructure", instance="node-1:9100", '
         'job="node-exporter", severity="P2", team="platform"}, got no alert '
         "(promtool/test)" in result.out.splitlines()
