@@ -54,17 +54,21 @@ _RESOLVED: dict[str, str] = {}  # scalar text -> the tag a reader gives it writt
 _TAG = "tag:yaml.org,2002:"
 
 
-def _node(data: Any) -> yaml.Node:
+def _node(data: Any, quote_dollars: bool = False) -> yaml.Node:
     """The YAML node of plain data, as PyYAML's safe representer makes it (block style, plan
-    order kept, multi-line strings as `|` blocks, never aliases), without its generic
-    dispatch per value."""
+    order kept, multi-line strings as `|` blocks, never aliases; with `quote_dollars`, a
+    string holding `$` double-quoted), without its generic dispatch per value."""
     if isinstance(data, str):
-        return yaml.ScalarNode(_TAG + "str", data, style="|" if "\n" in data else None)
+        style = '"' if quote_dollars and "$" in data else "|" if "\n" in data else None
+        return yaml.ScalarNode(_TAG + "str", data, style=style)
     if isinstance(data, dict):
-        pairs = [(_node(key), _node(value)) for key, value in data.items()]
+        pairs = [
+            (_node(key, quote_dollars), _node(value, quote_dollars)) for key, value in data.items()
+        ]
         return yaml.MappingNode(_TAG + "map", pairs, flow_style=False)
     if isinstance(data, list):
-        return yaml.SequenceNode(_TAG + "seq", [_node(item) for item in data], flow_style=False)
+        items = [_node(item, quote_dollars) for item in data]
+        return yaml.SequenceNode(_TAG + "seq", items, flow_style=False)
     return yaml.ScalarNode(*_scalar(data))
 
 
@@ -94,31 +98,15 @@ def dump_yaml(data: Any) -> str:
     return text
 
 
-class _DollarFreeDumper(_Dumper):
-    """Like `_Dumper`, but a string holding `$` is double-quoted, so that every `$` in the
-    text lies inside a double-quoted scalar, where it can be written as the escape `\\x24`."""
-
-
-def _quoted_dollar(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if "$" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
-    return _str(dumper, value)
-
-
-_DollarFreeDumper.add_representer(str, _quoted_dollar)
-
-
 def dump_yaml_without_dollars(data: Any) -> str:
     """Canonical YAML for `data` with no `$` character in the text, for readers that expand
     `$NAME` and `${NAME}` in the raw file before parsing it (ElastAlert's rule loader runs
     `os.path.expandvars` on it): each `$` is written `\\x24` inside double quotes, which
     YAML reads back as `$`."""
-    text: str = yaml.dump(
-        data,
-        Dumper=_DollarFreeDumper,
-        sort_keys=False,
+    text: str = yaml.serialize(
+        _node(data, quote_dollars=True),
+        Dumper=_Dumper,
         allow_unicode=True,
-        default_flow_style=False,
         width=10_000,
         indent=2,
     )
