@@ -68,6 +68,10 @@ def test_positions_point_at_keys_and_values() -> None:
     assert source.positions.values[("top", "list", 0, "y")] == (4, 10)
     assert source.positions.keys[("top", "list", 0, "y")] == (4, 7)
     assert source.positions.of(("top", "list", 0, "missing")) == (3, 7)
+    assert source.positions.of(("top", "list", 0, "y"), key=True) == (4, 7)
+    assert source.positions.of(("top", "list", 0, "y", "deeper"), key=True) == (4, 7)
+    assert source.positions.of(("top", "list", 5), key=True) == (2, 3)
+    assert source.positions.of(("top", "list", 5)) == (3, 5)
 
 
 def test_non_utf8_names_the_byte_and_its_line(tmp_path: Path) -> None:

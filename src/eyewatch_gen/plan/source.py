@@ -8,7 +8,7 @@ and alias bombs and absurd nesting are refused before anything expands them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path as FsPath
@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from eyewatch_gen.plan.positions import Positions
 from eyewatch_gen.problems import Path, PlanError, Problem, format_path
 from eyewatch_gen.treefs import NotAFileError, TooLargeError, read_regular
 
@@ -26,94 +27,6 @@ MAX_MIB_VARIABLE = "EYEWATCH_GEN_MAX_PLAN_MIB"
 MAX_ALIAS_NODES_VARIABLE = "EYEWATCH_GEN_MAX_ALIAS_NODES"
 DEFAULT_MAX_MIB = 32
 DEFAULT_MAX_ALIAS_NODES = 100_000
-
-
-class Positions:
-    """1-based (line, column) of each value and each mapping key, by field path.
-
-    The tables are built on the first lookup (a valid plan never needs them, so a large plan
-    does not pay for them). `link` makes a whole subtree stand for another one (an alert made
-    by an alert set points at its set, an included alert at its team file) in constant time:
-    lookups follow the link, so nothing is copied per item and expanding n items stays
-    linear."""
-
-    def __init__(
-        self,
-        values: dict[Path, tuple[int, int]] | None = None,
-        keys: dict[Path, tuple[int, int]] | None = None,
-        *,
-        index: Callable[[], Positions] | None = None,
-    ) -> None:
-        self._values, self._keys, self._index = values, keys, index
-        self.files: dict[Path, str] = {}  # parts merged from included files
-        self.links: dict[Path, tuple[Positions, Path]] = {}
-
-    @property
-    def values(self) -> dict[Path, tuple[int, int]]:
-        """Positions of values."""
-        return self._tables()[0]
-
-    @property
-    def keys(self) -> dict[Path, tuple[int, int]]:
-        """Positions of mapping keys."""
-        return self._tables()[1]
-
-    def _tables(self) -> tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]]:
-        if self._values is None or self._keys is None:
-            built = self._index() if self._index else Positions({}, {})
-            self._values, self._keys = built.values, built.keys
-        return self._values, self._keys
-
-    def copy(self) -> Positions:
-        """An independent copy (the tables stay shared and read-only)."""
-        twin = Positions(self._values, self._keys, index=self._index)
-        twin.files, twin.links = dict(self.files), dict(self.links)
-        return twin
-
-    def link(self, new: Path, target: Positions, old: Path) -> None:
-        """Positions under `new` are those under `old` in `target` (which may be `self`)."""
-        self.links[new] = (target, old)
-
-    def file_of(self, path: Path) -> str | None:
-        """The included file `path` came from, if it was not the main plan."""
-        positions: Positions | None = self
-        for _ in range(_MAX_HOPS):
-            if positions is None:
-                break
-            for end in range(len(path), 0, -1):
-                if path[:end] in positions.files:
-                    return positions.files[path[:end]]
-            positions, path = positions._follow(path)
-        return None
-
-    def of(self, path: Path, *, key: bool = False) -> tuple[int, int]:
-        """Position of `path`, or of its nearest ancestor when the path itself is absent."""
-        positions = self
-        for _ in range(_MAX_HOPS):
-            target, linked = positions._follow(path)
-            if target is None:
-                break
-            positions, path = target, linked
-        table = positions.keys if key else positions.values
-        for end in range(len(path), -1, -1):
-            prefix = path[:end]
-            if prefix in table:
-                return table[prefix]
-            if prefix in positions.values:
-                return positions.values[prefix]
-        return (1, 1)
-
-    def _follow(self, path: Path) -> tuple[Positions | None, Path]:
-        """One step along the link of the longest linked prefix of `path`, if any."""
-        if self.links:
-            for end in range(len(path), 0, -1):
-                hit = self.links.get(path[:end])
-                if hit is not None:
-                    return hit[0], hit[1] + path[end:]
-        return None, path
-
-
-_MAX_HOPS = 8  # links never chain further than set -> included file; a bound against cycles
 
 
 @dataclass(frozen=True)
@@ -154,7 +67,7 @@ def parse_source(text: str, name: str) -> Source:
     """Parse YAML text into a Source; every failure becomes a located PlanError."""
     with _composed(text, name) as (loader, node):
         data = _Builder(loader, name).build(node, ())
-    return Source(name, data, Positions(index=lambda: _positions(text, name)))
+    return Source(name, data, Positions(node))
 
 
 @contextmanager
@@ -174,26 +87,6 @@ def _composed(text: str, name: str) -> Iterator[tuple[yaml.SafeLoader, yaml.Node
         loader.dispose()
 
 
-def _positions(text: str, name: str) -> Positions:
-    """Positions of every value and key of a document that parsed before."""
-    values: dict[Path, tuple[int, int]] = {}
-    keys: dict[Path, tuple[int, int]] = {}
-
-    def walk(node: yaml.Node, path: Path) -> None:
-        values.setdefault(path, _mark(node))
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                keys.setdefault((*path, key_node.value), _mark(key_node))
-                walk(value_node, (*path, key_node.value))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                walk(item, (*path, index))
-
-    with _composed(text, name) as (_, node):
-        walk(node, ())
-    return Positions(values, keys)
-
-
 def read_documents(path: FsPath, display: str | None = None) -> list[Source]:
     """Every YAML document in the file at `path` (`---` separated, as `kubectl get -o yaml`
     and rule bundles write them), each with its positions; none for an empty file."""
@@ -209,9 +102,8 @@ def parse_documents(text: str, name: str) -> list[Source]:
         while loader.check_node():
             node = loader.get_node()
             assert node is not None  # check_node() said there is one
-            positions = Positions()
-            _index(node, (), positions, name, _Budget())
-            sources.append(Source(name, loader.construct_document(node), positions))
+            data = _Builder(loader, name).build(node, ())
+            sources.append(Source(name, data, Positions(node)))
     except yaml.MarkedYAMLError as error:
         raise _yaml_problem(name, error) from None
     except yaml.YAMLError as error:
