@@ -75,3 +75,8 @@ def test_windows_and_offsets() -> None:
     assert range_windows(expr) == ["5m", "1h"]
     assert offsets(expr) == ["1w", "-2m"]
     assert selectors(expr) == (Selector("a", ()), Selector("b", ()), Selector("c", ()))
+
+
+def test_label_values_that_look_like_windows_or_groupings_are_read_intact() -> None:
+    (selector,) = selectors('rate(x{a="[5m]", b="on (c)", c="by(d)"}[5m])')
+    assert selector.matchers == (("a", "=", "[5m]"), ("b", "=", "on (c)"), ("c", "=", "by(d)"))

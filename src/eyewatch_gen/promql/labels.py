@@ -24,6 +24,8 @@ def escape(value: str) -> str:
 
 def unescape(text: str) -> str:
     """The value written between double quotes as `text`: the inverse of `escape`."""
+    if "\\" not in text:
+        return text
     return _ESCAPED.sub(lambda found: _LETTERS.get(found.group(1), found.group(1)), text)
 
 

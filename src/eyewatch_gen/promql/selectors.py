@@ -22,6 +22,7 @@ _TOKEN = re.compile(
     rf"|(?<![\w.:])(?P<ident>{_NAME})"
     r"|(?P<brace>\{)"
 )
+_STRINGS = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`)")
 _GROUPING = re.compile(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")
 _KEYWORDS = frozenset(
     {
@@ -76,7 +77,10 @@ def _match(actual: str, op: str, value: str) -> bool:
 @lru_cache(maxsize=4096)
 def selectors(expr: str) -> tuple[Selector, ...]:
     """Every series selector in a PromQL expression."""
-    text = without_windows(_GROUPING.sub(" ", expr))
+    text = "".join(
+        part if index % 2 else without_windows(_GROUPING.sub(" ", part))
+        for index, part in enumerate(_STRINGS.split(expr))
+    )
     found: list[Selector] = []
     position = 0
     while True:
