@@ -96,7 +96,7 @@ def _long_groups(plan: Plan, rules: list[AlertingRule]) -> list[dict[str, Any]]:
     for rule in rules:
         test = rule.test
         assert test is not None
-        slot = _slot(plan, rounds, test)
+        slot = _slot(plan, rounds, rule)
         step = LONG_STEP
         quiet_end = _round_up(test.settle + 1, step)
         settle = test.settle if test.firing_settle is None else test.firing_settle
@@ -108,9 +108,11 @@ def _long_groups(plan: Plan, rules: list[AlertingRule]) -> list[dict[str, Any]]:
     return [_group_data(r) for r in rounds]
 
 
-def _slot(plan: Plan, rounds: list[_Round], test: AlertTest) -> _Round:
+def _slot(plan: Plan, rounds: list[_Round], rule: AlertingRule) -> _Round:
     """The first group fed at the test's interval that admits it, else a new one."""
-    footprint = _footprint(plan, test)
+    test = rule.test
+    assert test is not None
+    footprint = _footprint(plan, rule, test)
     step = feed_seconds(plan, test.reads)
     slot = next((r for r in rounds if r.step == step and r.admits(footprint)), None)
     if slot is None:
@@ -150,9 +152,10 @@ class _Footprint:
     fed: tuple[tuple[str, dict[str, str]], ...]  # concrete input series
     produced: frozenset[str]  # records the rule files compute from the fed series
     reads: tuple[Selector, ...]  # selectors of the alert and the records it reads
+    confined: tuple[str, str] | None = None  # (label, value): sees only series with it
 
 
-def _footprint(plan: Plan, test: AlertTest) -> _Footprint:
+def _footprint(plan: Plan, rule: AlertingRule, test: AlertTest) -> _Footprint:
     series = [*test.quiet.series, *test.firing.series]
     fed = [parse_series(s.series) for s in series]
     if test.record:
@@ -167,7 +170,25 @@ def _footprint(plan: Plan, test: AlertTest) -> _Footprint:
                 produced.add(record)
                 queue.append((record, None))
     reads = tuple(sel for expr in test.reads for sel in selectors(expr))
-    return _Footprint(tuple(fed), frozenset(produced), reads)
+    return _Footprint(tuple(fed), frozenset(produced), reads, _confined(rule, test, fed))
+
+
+def _confined(
+    rule: AlertingRule, test: AlertTest, fed: list[tuple[str, dict[str, str]]]
+) -> tuple[str, str] | None:
+    """(label, value) when the test feeds only series with that value of the label, its
+    alert selects only such series, and every record it reads keeps the label's values apart:
+    then it cannot see, nor be seen by, a test confined to another value (an alert set's
+    items share one test group instead of one group each)."""
+    for label, value in sorted(rule.alert.match.items() if rule.alert else ()):
+        pinned = (label, "=", value)
+        if (
+            all(labels.get(label) == value for _, labels in fed)
+            and all(pinned in (sel.matchers or ()) for sel in selectors(rule.expr))
+            and all(keeps_apart(expr, label) for expr in test.reads if expr != rule.expr)
+        ):
+            return (label, value)
+    return None
 
 
 @per_plan
@@ -182,18 +203,12 @@ def _record_readers(plan: Plan) -> SelectorIndex:
 
 
 @dataclass
-class _Round:
-    """One promtool test group: tests that cannot see each other's series. A test clashes
-    with the group when it feeds a series a test there selects (directly, or through a
-    record computed from it), or the other way round. Its series get a sample every `step`
-    seconds (a divisor of a minute)."""
+class _Reach:
+    """The series a set of tests feeds, produces and reads."""
 
-    step: float = 60.0
     fed: SeriesIndex = field(default_factory=SeriesIndex)
     produced: set[str] = field(default_factory=set)
     reads: SelectorIndex = field(default_factory=SelectorIndex)
-    series: Timeline = field(default_factory=dict)
-    checks: list[dict[str, Any]] = field(default_factory=list)
 
     def admits(self, footprint: _Footprint) -> bool:
         """Whether `footprint` can join without either side seeing the other's series."""
@@ -214,16 +229,58 @@ class _Round:
         )
 
     def add(self, footprint: _Footprint) -> None:
-        """Account for `footprint`'s series in this group."""
+        """Account for `footprint`'s series."""
         for name, labels in footprint.fed:
             self.fed.add(name, labels)
         self.produced |= footprint.produced
         for sel in footprint.reads:
             self.reads.add(sel)
 
+
+@dataclass
+class _Round:
+    """One promtool test group: tests that cannot see each other's series. A test clashes
+    with the group when it feeds a series a test there selects (directly, or through a
+    record computed from it), or the other way round; tests confined to different values of
+    one label never clash with each other. Its series get a sample every `step` seconds (a
+    divisor of a minute)."""
+
+    step: float = 60.0
+    everyone: _Reach = field(default_factory=_Reach)
+    apart: dict[str, _Reach] = field(default_factory=dict)  # label -> tests not confined by it
+    values: dict[str, set[str]] = field(default_factory=dict)  # label -> values confined to
+    footprints: list[_Footprint] = field(default_factory=list)
+    series: Timeline = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    def admits(self, footprint: _Footprint) -> bool:
+        """Whether `footprint` can join this group."""
+        if footprint.confined is None:
+            return self.everyone.admits(footprint)
+        label, value = footprint.confined
+        return value not in self.values.get(label, ()) and self._apart(label).admits(footprint)
+
+    def add(self, footprint: _Footprint) -> None:
+        """Account for `footprint`'s series in this group."""
+        self.everyone.add(footprint)
+        self.footprints.append(footprint)
+        for label, reach in self.apart.items():
+            if footprint.confined is None or footprint.confined[0] != label:
+                reach.add(footprint)
+        if footprint.confined is not None:
+            self.values.setdefault(footprint.confined[0], set()).add(footprint.confined[1])
+
     def fill(self, phase: Phase, start: int, end: int, *, fresh: bool = False) -> None:
         """`phase` from minute `start` to the end of minute `end` (up to the next minute)."""
         _fill(self.series, phase, start, end, round(60 / self.step), fresh=fresh)
+
+    def _apart(self, label: str) -> _Reach:
+        if label not in self.apart:
+            reach = self.apart[label] = _Reach()
+            for footprint in self.footprints:
+                if footprint.confined is None or footprint.confined[0] != label:
+                    reach.add(footprint)
+        return self.apart[label]
 
 
 def _groups(plan: Plan, rules: list[AlertingRule]) -> list[dict[str, Any]]:
@@ -231,18 +288,19 @@ def _groups(plan: Plan, rules: list[AlertingRule]) -> list[dict[str, Any]]:
     for rule in rules:
         if rule.test is None:
             continue
-        _schedule(rule, rule.test, _slot(plan, rounds, rule.test))
+        _schedule(rule, rule.test, _slot(plan, rounds, rule))
     return [_group_data(r) for r in rounds]
 
 
 def _schedule(rule: AlertingRule, test: AlertTest, slot: _Round) -> None:
     """Quiet, then firing (then a record-level pending phase, then absence cases) on the
-    alert's own series."""
+    alert's own series. The quiet and firing checks come as soon as their values are exact:
+    when the widest window holds only quiet samples, and only firing samples for `for`."""
     settle, hold = test.settle, for_minutes(rule.for_)
     keep = for_minutes(rule.keep_firing_for or "0s")  # a later phase waits for the alert to go
-    quiet_end = settle + 1
+    quiet_end = settle
     fire_start = quiet_end + 1
-    fire_end = last = fire_start + settle + hold + 1
+    fire_end = last = fire_start + settle + hold
     slot.fill(test.quiet, 0, quiet_end)
     slot.fill(test.firing, fire_start, fire_end)
     slot.checks.append(_check(rule, quiet_end, []))
@@ -252,9 +310,9 @@ def _schedule(rule: AlertingRule, test: AlertTest, slot: _Round) -> None:
     elif hold and test.record:
         start = fire_end + max(settle, 5) + 2 + keep
         injected = Phase((_record_series(test),), test.firing.v)
-        last = start + hold
+        last = start + (hold - 1) // 2  # samples up to the pending check, none after it
         slot.fill(injected, start, last)
-        slot.checks.append(_check(rule, start + (hold - 1) // 2, []))
+        slot.checks.append(_check(rule, last, []))
     for absence in test.absences:  # after a gap no window reaches across: a fresh start
         start = last + max(settle, 5) + 2 + keep
         last = start + settle + hold + 1

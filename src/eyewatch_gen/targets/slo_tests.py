@@ -2,15 +2,18 @@
 ticket, a healthy service stays quiet, and a service without a single error (no error series
 exported at all) has an error ratio of 0 in every window and its whole budget left.
 
-Each case is its own test group, so every rate window sees only that case's traffic; the SLI
-is a ratio of two rates over the same samples, so even the 1d and 3d windows show the chosen
-error ratio after a few minutes. Series are fed as exporters expose them: a labelled counter
-that never moves is left out (see `testspec.unexported`), at the scrape interval of the
-SLI's jobs (`testspec.feed_seconds`).
+Two cases of one SLO never share a test group, so every rate window sees only that case's
+traffic; cases of different SLOs fed at the same interval do, when neither's SLI selects the
+other's series (promtool loads the rules and a fresh storage per group: four groups cost less
+than four per SLO). The SLI is a ratio of two rates over the same samples, so even the 1d and
+3d windows show the chosen error ratio after a few minutes. Series are fed as exporters
+expose them: a labelled counter that never moves is left out (see `testspec.unexported`), at
+the scrape interval of the SLI's jobs (`testspec.feed_seconds`), up to the check.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from eyewatch_gen.plan import arith, gotemplate
@@ -19,16 +22,19 @@ from eyewatch_gen.plan.model import Plan, Series, Slo
 from eyewatch_gen.plan.rules import AlertingRule
 from eyewatch_gen.plan.slo import AREA, SLI_WINDOWS, budget, slo_labels
 from eyewatch_gen.plan.testspec import feed_seconds, step_text, unexported
-from eyewatch_gen.promql.labels import series_text
+from eyewatch_gen.promql.index import SelectorIndex, SeriesIndex
+from eyewatch_gen.promql.labels import parse_series, series_text
+from eyewatch_gen.promql.selectors import Selector, selectors
 
 CHECK_AT = 10  # minutes: every SLI window has samples, and `for` is 0 for burn-rate alerts
 
 
 def groups(plan: Plan) -> list[dict[str, Any]]:
-    """Three test groups per SLO (healthy, slow burn, fast burn), and a fourth without
-    errors when the fixture leaves the error series out at v = 0."""
+    """Three cases per SLO (healthy, slow burn, fast burn), and a fourth without errors when
+    the fixture leaves the error series out at v = 0, packed into as few test groups as keep
+    every SLO's series out of every other SLI."""
     alerts = {g.name: g.alerting for g in rule_groups(plan) if g.area == AREA and g.alerting}
-    result = []
+    rounds: list[_Round] = []
     for slo in plan.slos:
         page, ticket = alerts[f"sloth-slo-alerts-{slo.service}-{slo.name}"]
         b = budget(slo)
@@ -38,10 +44,51 @@ def groups(plan: Plan) -> list[dict[str, Any]]:
             (min(20 * b, 1.0), [page, ticket]),
         )
         step = feed_seconds(plan, [slo.sli.errors, slo.sli.total])
-        result += [_case(slo, ratio, firing, step) for ratio, firing in cases]
+        made = [_case(slo, ratio, firing, step) for ratio, firing in cases]
         if _without_errors(slo.fixture.series):
-            result.append(_error_free(slo, step))
-    return result
+            made.append(_error_free(slo, step))
+        for case in made:
+            slot = next((r for r in rounds if r.admits(slo, case)), None)
+            if slot is None:
+                slot = _Round()
+                rounds.append(slot)
+            slot.add(slo, case)
+    return [r.data for r in rounds]
+
+
+@dataclass
+class _Round:
+    """One test group: SLO cases fed at one interval whose series no other SLI in the group
+    selects."""
+
+    fed: SeriesIndex = field(default_factory=SeriesIndex)
+    reads: SelectorIndex = field(default_factory=SelectorIndex)
+    names: set[str] = field(default_factory=set)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def admits(self, slo: Slo, case: dict[str, Any]) -> bool:
+        return (
+            self.data.get("interval", case["interval"]) == case["interval"]
+            and slo.alerting.name not in self.names
+            and not any(self.reads.matching(*parse_series(s.series)) for s in slo.fixture.series)
+            and not any(self.fed.selected_by(sel) for sel in _reads(slo))
+        )
+
+    def add(self, slo: Slo, case: dict[str, Any]) -> None:
+        self.names.add(slo.alerting.name)
+        for series in slo.fixture.series:
+            self.fed.add(*parse_series(series.series))
+        for sel in _reads(slo):
+            self.reads.add(sel)
+        for key, value in case.items():
+            if isinstance(value, list):  # input series, alert and expression checks
+                self.data.setdefault(key, []).extend(value)
+            else:
+                self.data.setdefault(key, value)
+
+
+def _reads(slo: Slo) -> tuple[Selector, ...]:
+    return selectors(slo.sli.errors) + selectors(slo.sli.total)
 
 
 def _without_errors(series: list[Series]) -> bool:
@@ -105,7 +152,7 @@ def _case(slo: Slo, ratio: float, firing: list[AlertingRule], step: float) -> di
 
 
 def _values(value: str | None, rate: str | None, ratio: float, step: float) -> str:
-    steps = round((CHECK_AT + 5) * 60 / step)
+    steps = round(CHECK_AT * 60 / step)  # samples up to the check, none after it
     if value is not None:
         return f"{_num(arith.evaluate(value, ratio))}x{steps}"
     assert rate is not None
