@@ -88,6 +88,6 @@ def test_lint_points_a_failed_test_at_the_alert_in_the_plan(
     assert result.code == 1, result.out + result.err
     line = MINIMAL.read_text().splitlines().index("  - name: ErrorsHigh") + 1
     assert (
-        f"{out}/prometheus/tests/app.test.yml: error: ErrorsHigh ({plan}:{line}:5) at 18m "
+        f"{out}/prometheus/tests/app.test.yml: error: ErrorsHigh ({plan}:{line}:5) at 16m "
         '(firing case): labels: severity expected "P1", got "P3" (promtool/test)'
     ) in result.out.splitlines()
