@@ -12,7 +12,7 @@ else answers False, and the tests keep their own groups.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 _TOKEN = re.compile(
     r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`"  # strings
@@ -47,7 +47,7 @@ _MUST_LIST = frozenset({"by", "on"})  # the grouping must name the label
 _MUST_NOT_LIST = frozenset({"without", "ignoring", "group_left", "group_right"})
 
 
-@lru_cache(maxsize=4096)
+@cache  # per distinct expression: a bounded cache thrashes on large plans
 def keeps_apart(expr: str, label: str) -> bool:
     """Whether every result series of `expr` with a value of `label` comes only from input
     series with that same value (see the module docstring)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from eyewatch_gen.promql.labels import MATCHER, series_text, unescape
 from eyewatch_gen.promql.syntax import string_end
@@ -74,7 +74,7 @@ def _match(actual: str, op: str, value: str) -> bool:
         return True
 
 
-@lru_cache(maxsize=4096)
+@cache  # per distinct expression: a bounded cache thrashes on large plans
 def selectors(expr: str) -> tuple[Selector, ...]:
     """Every series selector in a PromQL expression."""
     text = "".join(

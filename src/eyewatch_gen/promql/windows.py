@@ -5,27 +5,27 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from eyewatch_gen.promql.syntax import string_end
-
 _RANGE = re.compile(r"\[\s*(\w+)\s*(?::\s*\w*\s*)?\]")
 _OFFSET = re.compile(r"\boffset\s+(-?[0-9a-z]+)")
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _BASELINE = re.compile(r"\[[^\]]*\]\s*offset\s+-?[0-9a-z]+|\boffset\s+-?[0-9a-z]+")
 
 
+_QUOTED = re.compile(
+    r"\"(?:\\[\s\S]|[^\"\\\n])*(?:\"|[\s\S]*$)"  # a string never closed runs to the end
+    r"|'(?:\\[\s\S]|[^'\\\n])*(?:'|[\s\S]*$)"
+    r"|`[^`]*(?:`|$)"
+)
+
+
 def _parts(expr: str) -> Iterator[tuple[str, bool]]:
     """`expr` cut into (text, is a quoted string) pieces: a `[5m]` inside a label value is
-    text, not a window."""
-    start = index = 0
-    while index < len(expr):
-        if expr[index] in "\"'`":
-            end = string_end(expr, index)
-            end = len(expr) - 1 if end < 0 else end
-            yield expr[start:index], False
-            yield expr[index : end + 1], True
-            start = index = end + 1
-            continue
-        index += 1
+    text, not a window. One regex scan (as `syntax.string_end` reads strings)."""
+    start = 0
+    for quoted in _QUOTED.finditer(expr):
+        yield expr[start : quoted.start()], False
+        yield quoted.group(), True
+        start = quoted.end()
     yield expr[start:], False
 
 

@@ -55,9 +55,9 @@ def _ratio_numerators(plan: Plan, source: Source) -> Iterator[Problem]:
     dashboard or SLO window loses those periods. (SLO error ratios get their fallback from the
     generator.)"""
     records = {m.record: m.expr for m in plan.metrics.values() if m.record}
+    alerted_low = {a.metric for a in plan.alerts if a.op in _LOW}  # one pass, not per metric
     exprs: list[tuple[tuple[str | int, ...], str, bool]] = [
-        (("metrics", n, "expr"), m.expr, any(a.metric == n and a.op in _LOW for a in plan.alerts))
-        for n, m in plan.metrics.items()
+        (("metrics", n, "expr"), m.expr, n in alerted_low) for n, m in plan.metrics.items()
     ]
     exprs += [
         (("alerts", i, "expr"), a.expr, _fires_low(a.expr))
