@@ -129,3 +129,18 @@ def test_the_size_limit_says_what_it_is_and_how_to_raise_it(
     assert "EYEWATCH_GEN_MAX_PLAN_MIB" in message and "include" in message
     monkeypatch.setenv("EYEWATCH_GEN_MAX_PLAN_MIB", "2")
     assert len(load_plan(path).plan.alerts) == 1600
+
+
+def test_a_team_file_over_the_size_limit_says_how_to_raise_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, minimal_text: str
+) -> None:
+    (tmp_path / "plan.d").mkdir()
+    (tmp_path / "plan.d/big.yaml").write_text("team: big\n" + "# padding\n" * 120_000)
+    path = tmp_path / "plan.yaml"
+    path.write_text(minimal_text + "include: [plan.d/*.yaml]\n")
+    monkeypatch.setenv("EYEWATCH_GEN_MAX_PLAN_MIB", "1")
+    with pytest.raises(PlanError) as caught:
+        load_plan(path)
+    message = caught.value.problems[0].render()
+    assert "over the limit of 1 MiB per plan file" in message
+    assert "EYEWATCH_GEN_MAX_PLAN_MIB" in message

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from eyewatch_gen import __version__
 from eyewatch_gen.manifest import LIMIT, MANIFEST, parse
-from eyewatch_gen.planfiles import MAX_BYTES, Directory, IncludeError
+from eyewatch_gen.planfiles import Directory, IncludeError, max_bytes
 from eyewatch_gen.treefs import NotAFileError, TooLargeError, read_in_tree, read_regular
 
 _FILE_LIMIT = 1 << 30
@@ -49,7 +49,7 @@ def _state(plan: Path, out: Path, includes: Sequence[str]) -> dict[str, object] 
             path: _digest(team.read(path)) for pattern in includes for path in team.match(pattern)
         }
         return {
-            "plan": _digest(read_regular(plan, MAX_BYTES)),
+            "plan": _digest(read_regular(plan, max_bytes())),
             "includes": list(includes),
             "inputs": inputs,
             "manifest": None if manifest is None else _digest(manifest),

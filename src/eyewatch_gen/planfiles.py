@@ -11,6 +11,7 @@ out of it is an error (IncludeError), never silently dropped.
 from __future__ import annotations
 
 import fnmatch
+import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -18,7 +19,18 @@ from typing import Protocol
 
 from eyewatch_gen.treefs import read_regular
 
-MAX_BYTES = 16 * 1024 * 1024
+#: The size limit of one plan file (the plan and each team file), which a person may raise.
+MAX_MIB_VARIABLE = "EYEWATCH_GEN_MAX_PLAN_MIB"
+DEFAULT_MAX_MIB = 32
+
+
+def max_bytes() -> int:
+    """The size limit of one plan file: `EYEWATCH_GEN_MAX_PLAN_MIB` MiB, 32 by default (the
+    plan's loader reports a value that is not a whole number above 0)."""
+    text = os.environ.get(MAX_MIB_VARIABLE, "").strip()
+    return (int(text) if text.isdigit() and int(text) > 0 else DEFAULT_MAX_MIB) * 2**20
+
+
 _MAGIC = frozenset("*?[")
 _LINK_HOPS = 8
 
@@ -70,8 +82,8 @@ class Directory:
         return found
 
     def read(self, relative: str) -> bytes:
-        """The file's bytes (a regular file, at most MAX_BYTES)."""
-        return read_regular(self._inside(relative), MAX_BYTES)
+        """The file's bytes (a regular file, at most `max_bytes()`)."""
+        return read_regular(self._inside(relative), max_bytes())
 
     def display(self, relative: str) -> str:
         """`plan.d/a.yaml` next to the plan as the user named it."""

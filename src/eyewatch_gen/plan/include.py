@@ -13,7 +13,13 @@ import copy
 
 from eyewatch_gen.plan.source import Source, decode, parse_source
 from eyewatch_gen.plan.validate import suggest
-from eyewatch_gen.planfiles import IncludeError, PlanFiles, check_pattern
+from eyewatch_gen.planfiles import (
+    MAX_MIB_VARIABLE,
+    IncludeError,
+    PlanFiles,
+    check_pattern,
+    max_bytes,
+)
 from eyewatch_gen.problems import Path, PlanError, Problem
 from eyewatch_gen.treefs import NotAFileError, TooLargeError
 
@@ -68,7 +74,15 @@ def _read(source: Source, files: PlanFiles, relative: str, index: int) -> Source
     name = files.display(relative)
     try:
         raw = files.read(relative)
-    except (IncludeError, NotAFileError, TooLargeError, OSError) as error:
+    except TooLargeError:
+        reason = (
+            f"over the limit of {max_bytes() // 2**20} MiB per plan file; split it or raise the "
+            f"limit with {MAX_MIB_VARIABLE}=<MiB>"
+        )
+        raise PlanError(
+            [source.problem(("include", index), f"{name}: {reason}", "plan/include")]
+        ) from None
+    except (IncludeError, NotAFileError, OSError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise PlanError(
             [source.problem(("include", index), f"{name}: {reason}", "plan/include")]

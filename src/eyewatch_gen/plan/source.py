@@ -17,15 +17,14 @@ from typing import Any
 import yaml
 
 from eyewatch_gen.plan.positions import Positions
+from eyewatch_gen.planfiles import DEFAULT_MAX_MIB, MAX_MIB_VARIABLE
 from eyewatch_gen.problems import Path, PlanError, Problem, format_path
 from eyewatch_gen.treefs import NotAFileError, TooLargeError, read_regular
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 32
 #: Limits a person may raise for an unusual but honest plan, each named in its message.
-MAX_MIB_VARIABLE = "EYEWATCH_GEN_MAX_PLAN_MIB"
 MAX_ALIAS_NODES_VARIABLE = "EYEWATCH_GEN_MAX_ALIAS_NODES"
-DEFAULT_MAX_MIB = 32
 DEFAULT_MAX_ALIAS_NODES = 100_000
 
 
