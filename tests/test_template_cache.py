@@ -1,5 +1,5 @@
-"""Compiled templates are cached in the user's cache directory; a broken or unwritable cache
-changes nothing but speed."""
+"""Compiled templates are cached (in Jinja's per-user temporary directory); a broken or
+unwritable cache changes nothing but speed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from eyewatch_gen.plan.load import load_plan
 
 
 def _render(monkeypatch: pytest.MonkeyPatch, cache: Path) -> list[tuple[str, bytes]]:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setattr(templating, "cache_directory", lambda: str(cache))
     templating.environment.cache_clear()
     try:
         return [(a.path, a.content) for a in render_all(load_plan(MINIMAL).plan)]
@@ -26,7 +26,7 @@ def test_templates_are_compiled_once_and_a_broken_cache_is_ignored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = _render(monkeypatch, tmp_path)
-    cached = sorted((tmp_path / "eyewatch-gen").glob("templates-*/*.cache"))
+    cached = sorted(tmp_path.glob("__eyewatch_gen_*.cache"))
     assert cached
     for path in cached:
         path.write_bytes(b"not bytecode")

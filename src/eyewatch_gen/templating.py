@@ -2,16 +2,15 @@
 
 Sandboxed, StrictUndefined, templates shipped inside the package. Plan values are passed as
 data and printed verbatim: Jinja never evaluates text that came from the plan. Compiled
-templates are kept in the user's cache directory (keyed by each template's source, Jinja's
-and Python's version), so a render with a changed plan does not compile them again.
+templates are kept in Jinja's per-user directory under the system's temporary directory
+(keyed by each template's path and source, eyewatch-gen's, Jinja's and Python's version), so
+a render with a changed plan does not compile them again.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jinja2 import PackageLoader, StrictUndefined
@@ -32,7 +31,7 @@ def environment() -> ImmutableSandboxedEnvironment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=_CompiledTemplates(),
+        bytecode_cache=_compiled_templates(),
     )
     env.filters["md"] = markdown_cell
     env.filters["ls_string"] = logstash.string
@@ -40,16 +39,21 @@ def environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
-class _CompiledTemplates(FileSystemBytecodeCache):
-    """Compiled templates under `$XDG_CACHE_HOME/eyewatch-gen/` (best effort: a cache that
-    cannot be read or written is not used)."""
+def cache_directory() -> str | None:
+    """Where compiled templates go: None is Jinja's per-user directory in the system's
+    temporary directory (created 0700, refused when another user owns it)."""
+    return None
 
-    def __init__(self) -> None:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        directory = base / "eyewatch-gen" / f"templates-{__version__}"
-        with contextlib.suppress(OSError):
-            directory.mkdir(parents=True, exist_ok=True)
-        super().__init__(str(directory))
+
+def _compiled_templates() -> _CompiledTemplates | None:
+    try:
+        return _CompiledTemplates(cache_directory(), f"__eyewatch_gen_{__version__}_%s.cache")
+    except (OSError, RuntimeError):  # no safe directory: compile every time
+        return None
+
+
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Best effort: a compiled template that cannot be read or written is compiled again."""
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
