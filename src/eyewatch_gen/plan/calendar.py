@@ -14,27 +14,17 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 from functools import cache
+from typing import get_args
 
 from eyewatch_gen.plan import durations
 from eyewatch_gen.plan.memo import per_plan
 from eyewatch_gen.plan.model import MaintenanceWindow, Plan, Routine
+from eyewatch_gen.plan.model.maintenance import Month, Weekday
 
 # Alertmanager's order: a week runs sunday..saturday, so `monday:sunday` is not a range.
-WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
+# The names are the plan model's own (`Weekday`, `Month`), in their declared order.
+WEEKDAYS: tuple[str, ...] = get_args(Weekday)
+MONTHS: tuple[str, ...] = get_args(Month)
 #: RFC 5545 weekday codes, in WEEKDAYS order.
 ICAL_DAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")
 #: Recurring events start on the first matching day on or after this Monday; it is also every
